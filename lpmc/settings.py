@@ -49,6 +49,7 @@ def apply_torch_threads() -> None:
         if torch.get_num_threads() != TORCH_THREADS:
             torch.set_num_threads(TORCH_THREADS)
 
+
 # Limits (documented in README.md)
 MAX_AUDIO_SECONDS = _float("LPMC_MAX_AUDIO_SECONDS", 20 * 60)
 MAX_UPLOAD_MB = _float("LPMC_MAX_UPLOAD_MB", 200)

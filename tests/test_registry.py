@@ -1,6 +1,7 @@
 """The registry: plain data, honest availability, lazy shared loading, and the `models` CLI."""
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -66,7 +67,9 @@ def test_unknown_model_names_the_known_ones():
 
 def test_load_is_lazy_once_and_thread_safe():
     results = []
-    threads = [threading.Thread(target=lambda: results.append(registry.load("all-minilm-l6-v2"))) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(registry.load("all-minilm-l6-v2"))) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -74,21 +77,26 @@ def test_load_is_lazy_once_and_thread_safe():
     assert len({id(model) for model in results}) == 1
 
 
-def _models_cli(env_extra: dict, tmp_path) -> list[dict]:
-    env = {**__import__("os").environ, "LPMC_WEIGHTS_DIR": str(tmp_path), "HF_HOME": str(tmp_path / "hf"), **env_extra}
+def _models_cli(tmp_path) -> dict[str, dict]:
+    env = {**os.environ, "LPMC_WEIGHTS_DIR": str(tmp_path), "HF_HOME": str(tmp_path / "hf")}
     out = subprocess.run(
         [sys.executable, "-m", "lpmc", "models", "--json"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return {row["name"]: row for row in json.loads(out.stdout)}
 
 
 def test_models_cli_reports_reasons_and_sees_placed_weights(tmp_path):
-    rows = _models_cli({}, tmp_path)
+    rows = _models_cli(tmp_path)
     assert not rows["lp-music-caps-transfer"]["available"]
     assert "not in LPMC_WEIGHTS_DIR" in rows["lp-music-caps-transfer"]["reason"]
     assert rows["all-minilm-l6-v2"]["available"]
     for filename in LPMC_FILES:
         (tmp_path / filename).write_bytes(b"placeholder")
-    rows = _models_cli({}, tmp_path)
+    rows = _models_cli(tmp_path)
     assert rows["lp-music-caps-transfer"]["available"]

@@ -1,0 +1,114 @@
+"""lpmc in the browser: four tabs laid out and wired to library functions (no model logic here).
+
+Run `python app.py`; it serves on http://127.0.0.1:7860 (LPMC_HOST / LPMC_PORT to change).
+Every event has an api_name, so the app can be scripted with gradio_client.
+"""
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from lpmc import settings, ui  # noqa: E402
+from lpmc.text import STYLES  # noqa: E402
+
+
+def tags_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            tags = gr.Textbox(
+                label="Tags (comma-separated)",
+                placeholder="lo-fi, mellow piano, rainy night, slow tempo",
+                lines=2,
+            )
+            style = gr.Radio(list(STYLES), value="writing", label="Prompt style")
+            backend = gr.Dropdown(ui.backend_choices(), value="auto", label="Backend")
+            show_prompt = gr.Checkbox(label="Show the prompt", value=False)
+            write = gr.Button("Write caption", variant="primary")
+        with gr.Column():
+            caption = gr.Textbox(label="Caption", lines=6, interactive=False)
+            provenance = gr.Markdown()
+            prompt = gr.Code(label="Prompt", language=None, visible=False)
+    gr.Examples(ui.TAG_EXAMPLES, inputs=[tags])
+    write.click(
+        ui.caption_tags,
+        [tags, style, backend, show_prompt],
+        [caption, provenance, prompt],
+        api_name="tags_to_caption",
+    )
+    tags.submit(ui.caption_tags, [tags, style, backend, show_prompt], [caption, provenance, prompt])
+
+
+def audio_tab() -> None:
+    with gr.Row():
+        with gr.Column(scale=2):
+            audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Song")
+            model = gr.Dropdown(ui.captioner_choices(), value="auto", label="Captioning model")
+            run = gr.Button("Caption every 10 s", variant="primary")
+            summary = gr.Markdown()
+        with gr.Column(scale=3):
+            chunks = gr.Dataframe(
+                headers=["time", "caption", "tags heard"], label="Captions", wrap=True, interactive=False
+            )
+            taggram = gr.Image(label="Tags over time", type="pil", interactive=False)
+    if ui.AUDIO_EXAMPLES:
+        gr.Examples(ui.AUDIO_EXAMPLES, inputs=[audio])
+    run.click(ui.caption_audio, [audio, model], [chunks, taggram, summary], api_name="caption_audio")
+
+
+def image_tab() -> None:
+    with gr.Row():
+        with gr.Column(scale=2):
+            image = gr.Image(type="filepath", label="Photo")
+            text = gr.Textbox(label="Optional words about it", placeholder="road trip with friends")
+            catalog = gr.Radio(ui.catalog_choices(), value="jamendo", label="Catalog")
+            library_db = gr.Textbox(
+                label="My library database (for 'library')", value=ui.default_library_db()
+            )
+            top = gr.Slider(1, 50, value=10, step=1, label="Songs")
+            run = gr.Button("Find songs", variant="primary")
+            analysis = gr.Markdown()
+        with gr.Column(scale=3):
+            songs = gr.Dataframe(
+                headers=["#", "song", "tags", "why", "score"], label="Songs", wrap=True, interactive=False
+            )
+            player = gr.Audio(label="Play a result from My library", type="filepath", interactive=False)
+    gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])
+    run.click(
+        ui.recommend_songs,
+        [image, text, catalog, library_db, top],
+        [songs, analysis, player],
+        api_name="recommend",
+    )
+
+
+def models_tab() -> None:
+    table = gr.Dataframe(value=ui.models_table, label="Models", wrap=True, interactive=False)
+    refresh = gr.Button("Refresh")
+    refresh.click(ui.models_table, None, table, api_name="models")
+
+
+def build_app() -> gr.Blocks:
+    with gr.Blocks(title="lpmc — music captioning studio") as app:
+        gr.Markdown(
+            "# lpmc — music captioning studio\nTags → caption, audio → caption every 10 s, photo → songs."
+        )
+        with gr.Tab("Tags → Caption"):
+            tags_tab()
+        with gr.Tab("Audio → Caption"):
+            audio_tab()
+        with gr.Tab("Image → Music"):
+            image_tab()
+        with gr.Tab("Models"):
+            models_tab()
+    return app
+
+
+if __name__ == "__main__":
+    build_app().queue(default_concurrency_limit=2).launch(
+        server_name=settings.HOST,
+        server_port=settings.PORT,
+        max_file_size=f"{int(settings.MAX_UPLOAD_MB)}mb",
+        show_error=True,
+    )
