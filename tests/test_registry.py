@@ -54,9 +54,9 @@ def test_weights_dir_is_searched_first(tmp_path, monkeypatch):
 def test_endpoint_needs_configuration_and_never_shows_the_key(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    assert not registry.availability("openai-compatible")
+    assert not registry.availability("llm-endpoint")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret-123")
-    status = registry.availability("openai-compatible")
+    status = registry.availability("llm-endpoint")
     assert status and "sk-test-secret-123" not in status.reason
 
 
