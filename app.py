@@ -54,6 +54,7 @@ def audio_tab() -> None:
             taggram = gr.Image(label="Tags over time", type="pil", interactive=False)
     if ui.AUDIO_EXAMPLES:
         gr.Examples(ui.AUDIO_EXAMPLES, inputs=[audio])
+        gr.Markdown(ui.AUDIO_EXAMPLE_CREDIT)
     run.click(ui.caption_audio, [audio, model], [chunks, taggram, summary], api_name="caption_audio")
 
 
@@ -71,7 +72,11 @@ def image_tab() -> None:
             analysis = gr.Markdown()
         with gr.Column(scale=3):
             songs = gr.Dataframe(
-                headers=["#", "song", "tags", "why", "score"], label="Songs", wrap=True, interactive=False
+                headers=["#", "song", "tags", "why", "score"],
+                datatype=["number", "markdown", "str", "str", "number"],
+                label="Songs",
+                wrap=True,
+                interactive=False,
             )
             player = gr.Audio(label="Play a result from My library", type="filepath", interactive=False)
     gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])

@@ -6,6 +6,7 @@ put into Markdown, so a tag or caption can never inject HTML into the page.
 """
 
 import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +21,15 @@ TAG_EXAMPLES = [
     ["ambient, synth pad, dreamy, spacious reverb"],
     ["k-pop, 여성 보컬, upbeat, dance"],
 ]
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+SAFE_URL = re.compile(r"https://[A-Za-z0-9./_\-]+")
 EXAMPLES_DIR = settings.ASSETS_DIR / "examples"
 PHOTOS_DIR = settings.ASSETS_DIR / "photos"
 AUDIO_EXAMPLES = [[str(path)] for path in sorted(EXAMPLES_DIR.glob("*")) if path.suffix in (".ogg", ".mp3")]
+AUDIO_EXAMPLE_CREDIT = (
+    "Example: an excerpt of “Caribbean” by Will Savino (music of HyperRogue), CC BY-SA 3.0 — "
+    "see assets/examples/NOTICE."
+)
 IMAGE_EXAMPLES = [[str(path)] for path in sorted(PHOTOS_DIR.glob("*.jpg"))]
 
 
@@ -97,6 +104,9 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
     return result.text, "\n\n".join(lines), gr.update(value=result.prompt, visible=bool(show_prompt))
 
 
+TAGGRAM_TAGGER = "musicnn-mtt"  # instruments, vocals and tempo feel read best over time
+
+
 def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
     """Audio tab: streams (chunk rows, taggram image, summary markdown) as batches finish."""
     from lpmc.audio import format_timestamp
@@ -106,16 +116,14 @@ def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
     if not path:
         raise gr.Error("Upload or record a song first.")
     progress = gr.Progress()
+    taggram = None
     try:
         for song in iter_caption_file(Path(path), model=model):
             progress(song.progress, desc="Captioning")
-            rows = [
-                [f"{format_timestamp(c.start)}–{format_timestamp(c.end)}", c.text, ", ".join(c.tags)]
-                for c in song.chunks
-            ]
-            taggram = None
-            if song.tag_results:
-                taggram = taggram_image(next(iter(song.tag_results.values())))
+            rows = [[chunk.timestamp, chunk.text, ", ".join(chunk.tags)] for chunk in song.chunks]
+            if taggram is None and song.tag_results:
+                result = song.tag_results.get(TAGGRAM_TAGGER) or next(iter(song.tag_results.values()))
+                taggram = taggram_image(result)
             summary = [f"**Model:** {_safe(song.model)} · **Duration:** {format_timestamp(song.duration)}"]
             if song.note:
                 summary.append(f"_{_safe(song.note)}_")
@@ -138,35 +146,54 @@ def recommend_songs(image: str | None, text: str, catalog: str, library_db: str,
         raise gr.Error(str(error)) from None
     rows = []
     for rank, song in enumerate(result.songs, 1):
-        title = f"{song.title} — {song.artist}"
-        link = song.url or song.path or ""
+        where = song.url or song.path or ""
+        moods = [f"{mood} (derived)" for mood in song.derived_moods]
         rows.append(
             [
                 rank,
-                f"{_safe(title)}\n{_safe(link)}",
-                ", ".join(song.tags),
-                _safe(song.why),
+                f"{song.title} — {song.artist}\n{where}",
+                ", ".join([*song.tags, *moods]),
+                "; ".join(song.why),
                 round(song.score, 3),
             ]
         )
-    playable = next((song.path for song in result.songs if getattr(song, "path", None)), None)
-    return rows, _analysis_markdown(result.analysis), playable
+    playable = next((song.path for song in result.songs if song.path), None)
+    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", playable
+
+
+def _song_cell(song) -> str:
+    """Markdown for one song: escaped title and artist, and a link only when it is a plain https URL."""
+    cell = f"**{_safe(song.title)}** — {_safe(song.artist)}"
+    if song.url and SAFE_URL.fullmatch(song.url):
+        cell += f"<br>[listen]({song.url})"
+    elif song.path:
+        cell += f"<br>{_safe(song.path)}"
+    return cell
+
+
+def _weighted(words) -> str:
+    pairs = words.items() if isinstance(words, dict) else words
+    return ", ".join(f"{_safe(word)} ({weight:.2f})" for word, weight in pairs) or "—"
 
 
 def _analysis_markdown(analysis) -> str:
     lines = ["### What the photo says"]
-    if getattr(analysis, "caption", None):
+    if analysis.caption:
         lines.append(f"**Caption:** {_safe(analysis.caption)}")
-    lines.append("**Labels:** " + ", ".join(f"{_safe(w)} ({s:.2f})" for w, s in analysis.labels))
-    lines.append("**Scene:** " + ", ".join(f"{_safe(w)} ({s:.2f})" for w, s in analysis.scene_words))
-    lines.append("**Mood:** " + ", ".join(f"{_safe(w)} ({s:.2f})" for w, s in analysis.mood_words))
-    lines.append(f"**Valence** {analysis.valence:+.2f} · **Arousal** {analysis.arousal:+.2f}")
+    lines.append(f"**Labels:** {_weighted(analysis.labels)}")
+    lines.append(f"**Scene:** {_weighted(analysis.scene_words)}")
+    lines.append(f"**Mood:** {_weighted(analysis.mood_words)}")
+    if analysis.context_words:
+        lines.append(f"**Context:** {_weighted(analysis.context_words)}")
+    lines.append(
+        f"**Valence** {analysis.valence:.2f} · **Arousal** {analysis.arousal:.2f} (0 = low, 1 = high)"
+    )
     swatches = " ".join(
-        f'<span style="display:inline-block;width:28px;height:28px;background:{_safe(color)};'
-        f'border:1px solid #888" title="{_safe(color)}"></span>'
+        f'<span style="display:inline-block;width:28px;height:28px;background:{color};'
+        f'border:1px solid #888" title="{color}"></span>'
         for color in analysis.swatches
+        if HEX_COLOUR.fullmatch(color)
     )
     lines.append(swatches)
-    if analysis.note:
-        lines.append(f"_{_safe(analysis.note)}_")
+    lines.append(f"_{_safe(analysis.note)}_")
     return "\n\n".join(lines)

@@ -73,3 +73,62 @@ def test_app_binds_to_loopback_only(app_url):
         pytest.skip("this machine has no non-loopback address to try")
     with pytest.raises(OSError):
         socket.create_connection((own_address, port), timeout=2).close()
+
+
+def test_tags_tab_writes_a_caption_and_says_who_wrote_it(client):
+    caption, provenance, prompt = client.predict(
+        "lo-fi, mellow piano, rainy night, slow tempo", "writing", "auto", True, api_name="/tags_to_caption"
+    )
+    assert "piano" in caption.lower()
+    assert "built-in" in provenance or "builtin" in provenance
+    assert prompt["visible"] and "mellow piano" in prompt["value"]
+
+
+def test_tags_tab_explains_empty_input(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="at least one tag"):
+        client.predict("  , ,", "writing", "auto", False, api_name="/tags_to_caption")
+
+
+def _tone_file(path, seconds: float) -> str:
+    import numpy as np
+    import soundfile
+
+    sr = 16000
+    t = np.arange(int(seconds * sr)) / sr
+    audio = 0.3 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
+    soundfile.write(path, audio.astype(np.float32), sr)
+    return str(path)
+
+
+def test_audio_tab_captions_every_chunk_and_draws_the_taggram(client, tmp_path):
+    from gradio_client import handle_file
+
+    song = _tone_file(tmp_path / "tone.wav", 25)
+    rows, taggram, summary = client.predict(handle_file(song), "auto", api_name="/caption_audio")
+    times = [row[0] for row in rows["data"]]
+    assert times == ["0:00–0:10", "0:10–0:20", "0:20–0:25"]
+    assert all(row[1] for row in rows["data"])
+    assert taggram is not None
+    assert "builtin-captioner" in summary
+
+
+def test_audio_tab_refuses_a_text_file_clearly(client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    fake = tmp_path / "notes.mp3"
+    fake.write_text("this is not audio\n" * 50)
+    with pytest.raises(AppError, match="(?i)audio|decode|read"):
+        client.predict(handle_file(str(fake)), "auto", api_name="/caption_audio")
+
+
+def test_image_tab_recommends_songs_with_reasons(client):
+    from gradio_client import handle_file
+
+    photo = str(PROJECT_DIR / "assets" / "photos" / "sunset.jpg")
+    rows, analysis, _ = client.predict(handle_file(photo), "", "jamendo", "", 5, api_name="/recommend")
+    assert len(rows["data"]) == 5
+    assert all(row[3] for row in rows["data"])  # every song says why
+    assert "Mood" in analysis

@@ -1,0 +1,65 @@
+"""`python -m lpmc recommend --image PHOTO ...` (songs for a photo), `python -m lpmc index DIR` (library)."""
+
+import argparse
+import json
+
+from lpmc.recommend.recommend import CATALOGS, MAX_TOP, Recommendation, recommend
+
+TOP_WORDS = 12
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("recommend", help="recommend songs that fit a photo's scene and mood")
+    parser.add_argument("--image", required=True, metavar="PHOTO", help="JPEG, PNG, WebP, ... photo")
+    parser.add_argument(
+        "--text", default="", help='optional words about the moment ("road trip with friends")'
+    )
+    parser.add_argument("--top", type=int, default=10, help=f"number of songs (1-{MAX_TOP})")
+    parser.add_argument("--catalog", choices=CATALOGS, default="jamendo", help="where the songs come from")
+    parser.add_argument("--db", default=None, metavar="PATH", help="library index (for --catalog library)")
+    parser.add_argument("--json", action="store_true", help="print JSON: analysis and songs")
+    parser.set_defaults(func=run)
+
+    index = subparsers.add_parser("index", help="tag a music folder into a library index for recommendations")
+    index.add_argument("folder", metavar="DIR", help="folder with your music (searched recursively)")
+    index.add_argument("--db", default=None, metavar="PATH", help="index file (default: in LPMC_CACHE_DIR)")
+    index.set_defaults(func=run_index)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = recommend(args.image, text=args.text, catalog=args.catalog, top=args.top, db=args.db)
+    print(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if args.json else describe(result))
+    return 0
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from lpmc.recommend.library import default_db, index_folder
+
+    report = index_folder(args.folder, args.db)
+    print(f"{report.summary()} -> {args.db or default_db()}")
+    for path, reason in report.skipped:
+        print(f"  skipped {path}: {reason}")
+    return 0
+
+
+def describe(result: Recommendation) -> str:
+    """Human-readable: what the photo says, then the songs with why."""
+    analysis = result.analysis
+    words = ", ".join(f"{word} {weight:.2f}" for word, weight in list(analysis.words().items())[:TOP_WORDS])
+    lines = [
+        f"photo: {words}",
+        f"mood: valence {analysis.valence:.2f}, arousal {analysis.arousal:.2f}; "
+        f"colours {' '.join(analysis.swatches)}",
+        f"models: {', '.join(analysis.models)}",
+    ]
+    if analysis.caption:
+        lines.append(f"caption: {analysis.caption}")
+    lines += [f"not used: {name}: {reason}" for name, reason in analysis.not_used.items()]
+    lines.append(f"songs ({result.catalog}; {result.credit}):")
+    for rank, song in enumerate(result.songs, 1):
+        link = song.url or song.path or ""
+        lines.append(
+            f"{rank:>3}. {song.title} - {song.artist} [{', '.join(song.tags)}] {song.score:.3f} {link}"
+        )
+        lines += [f"       {reason}" for reason in song.why]
+    return "\n".join(lines)

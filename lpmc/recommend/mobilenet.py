@@ -1,0 +1,61 @@
+"""MobileNetV2 (ImageNet, int8) through onnxruntime: the built-in photo classifier.
+
+Preprocessing follows assets/mobilenet_v2/NOTICE: RGB, centre crop to a square, bilinear resize to
+224x224, value = (pixel - 128) / 128, NCHW float32. Output index 0 is "background"; 1..1000 are the
+ImageNet classes in imagenet_labels.txt order.
+"""
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from lpmc import settings
+
+INPUT_SIDE = 224
+PIXEL_CENTRE = 128.0
+BACKGROUND_INDEX = 0
+
+
+class MobileNetClassifier:
+    """Wraps the onnxruntime session and the label list; only computes."""
+
+    def __init__(self, onnx_path: Path, labels: list[str]):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = settings.TORCH_THREADS  # 0: onnxruntime's default
+        self.session = onnxruntime.InferenceSession(
+            str(onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.input_name = self.session.get_inputs()[0].name
+        self.labels = labels
+
+    def probabilities(self, rgb: np.ndarray) -> np.ndarray:
+        """RGB photo (H, W, 3) uint8 -> class probabilities (1001,), index 0 = background."""
+        batch = preprocess(rgb)[None]
+        return self.session.run(None, {self.input_name: batch})[0][0].astype(np.float32)
+
+    def top(self, rgb: np.ndarray, k: int = 5) -> list[tuple[str, float]]:
+        """The k most probable ImageNet classes as (label, probability), background excluded."""
+        probabilities = self.probabilities(rgb)
+        probabilities[BACKGROUND_INDEX] = 0.0
+        order = np.argsort(-probabilities)[:k]
+        return [(self.labels[i], float(probabilities[i])) for i in order]
+
+
+def preprocess(rgb: np.ndarray) -> np.ndarray:
+    """RGB (H, W, 3) uint8 -> network input (3, 224, 224) float32 in [-1, 1)."""
+    height, width = rgb.shape[:2]
+    side = min(height, width)
+    top, left = (height - side) // 2, (width - side) // 2
+    square = Image.fromarray(rgb[top : top + side, left : left + side], "RGB")
+    resized = square.resize((INPUT_SIDE, INPUT_SIDE), Image.Resampling.BILINEAR)
+    values = (np.asarray(resized, dtype=np.float32) - PIXEL_CENTRE) / PIXEL_CENTRE
+    return np.ascontiguousarray(values.transpose(2, 0, 1))
+
+
+def load_mobilenet(files: dict[str, Path]) -> MobileNetClassifier:
+    """Registry loader: files {"onnx": model .onnx, "labels": imagenet_labels.txt (1001 lines)}."""
+    labels = files["labels"].read_text(encoding="utf-8").splitlines()
+    return MobileNetClassifier(files["onnx"], labels)

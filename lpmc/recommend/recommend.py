@@ -1,0 +1,179 @@
+"""Photo -> songs: rank a catalog by how well each song's tags match the photo's words and mood.
+
+score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
+      + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
+      + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
+then at most MAX_PER_ARTIST songs per artist. The photo's query vector is the weighted mean of its
+words' vectors. Each result says why: the photo words and song tags that matched, and the mood match.
+"""
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lpmc.errors import InputError
+from lpmc.recommend.analysis import ImageAnalysis, analyze_image
+from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
+from lpmc.recommend.image import ImageSource
+from lpmc.recommend.index import best_first
+from lpmc.recommend.moods import compatibility, mood_distance
+
+TEXT_WEIGHT = 1.0
+MOOD_WEIGHT = 0.3
+POPULARITY_WEIGHT = 0.05
+MAX_PER_ARTIST = 2
+CANDIDATES_PER_RESULT = 20  # songs re-ranked for diversity, per requested result
+WHY_MIN_SIMILARITY = 0.4  # photo word ~ song tag pairs below this are not worth showing
+WHY_PAIRS = 3
+WHY_MAX_MOOD_DISTANCE = 0.35  # two mood words further apart on the valence-arousal plane never "match"
+MAX_TOP = 100
+CATALOGS = ("jamendo", "pmemo", "library")
+
+
+@dataclass
+class SongResult:
+    title: str
+    artist: str
+    tags: list[str]
+    derived_moods: dict[str, float]  # mood evidence guessed from the other tags (see catalog.py)
+    score: float
+    why: list[str]
+    url: str | None = None
+    path: str | None = None
+
+
+@dataclass
+class Recommendation:
+    analysis: ImageAnalysis
+    songs: list[SongResult]
+    catalog: str
+    credit: str
+
+    def to_dict(self) -> dict[str, Any]:
+        songs = []
+        for song in self.songs:
+            row = asdict(song)
+            for key in ("url", "path"):
+                if row[key] is None:
+                    del row[key]
+            songs.append(row)
+        return {
+            "analysis": self.analysis.to_dict(),
+            "songs": songs,
+            "catalog": self.catalog,
+            "credit": self.credit,
+        }
+
+
+def recommend(
+    image: ImageSource, text: str = "", catalog: str = "jamendo", top: int = 10, db: str | Path | None = None
+) -> Recommendation:
+    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first."""
+    if catalog not in CATALOGS:
+        raise InputError(f"Unknown catalog '{catalog}'; choose one of: {', '.join(CATALOGS)}.")
+    if not 1 <= top <= MAX_TOP:
+        raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
+    analysis = analyze_image(image, text)
+    songs = _open_catalog(catalog, db)
+    return Recommendation(analysis, rank(analysis, songs, top), songs.name, songs.credit)
+
+
+def _open_catalog(name: str, db: str | Path | None) -> Catalog:
+    if name != "library":
+        return load_catalog(name)
+    from lpmc.recommend.library import default_db, load_library
+
+    return load_library(Path(db) if db else default_db())
+
+
+def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:
+    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist."""
+    if len(catalog) == 0:
+        return []
+    words = analysis.words()
+    word_vectors = embed_words(list(words))
+    weights = np.array(list(words.values()), dtype=np.float32)
+    photo = (analysis.valence, analysis.arousal)
+    scores = MOOD_WEIGHT * (compatibility(photo, catalog.positions) - 0.5)
+    if catalog.vectors is not None:
+        query = weights @ word_vectors
+        query /= max(float(np.linalg.norm(query)), 1e-9)
+        scores = scores + TEXT_WEIGHT * (catalog.vectors @ query)
+    peak = float(catalog.listens.max(initial=0))
+    if peak > 0:
+        scores = scores + POPULARITY_WEIGHT * np.log1p(catalog.listens) / np.log1p(peak)
+    candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
+    chosen = diverse(candidates, catalog.artists, top)
+    word_list = list(words)
+    return [_result(catalog, i, float(scores[i]), word_list, word_vectors, weights, photo) for i in chosen]
+
+
+def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:
+    """The first `top` of `order` (best first) keeping at most MAX_PER_ARTIST songs per artist."""
+    chosen, per_artist = [], {}
+    for i in order:
+        artist = artists[i].casefold()
+        if per_artist.get(artist, 0) < MAX_PER_ARTIST:
+            chosen.append(int(i))
+            per_artist[artist] = per_artist.get(artist, 0) + 1
+            if len(chosen) == top:
+                break
+    return chosen
+
+
+def explain(
+    words: list[str], word_vectors: np.ndarray, weights: np.ndarray, tag_vectors: dict[str, np.ndarray]
+) -> list[str]:
+    """The strongest photo word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)"."""
+    if not tag_vectors:
+        return []
+    tags = list(tag_vectors)
+    similarity = word_vectors @ np.stack([tag_vectors[t] for t in tags]).T  # (words, tags)
+    # Text embeddings put antonyms close ("relaxing" ~ "energetic"); the mood plane tells them apart.
+    for i, word in enumerate(words):
+        for j, tag in enumerate(tags):
+            if mood_distance(word, tag) > WHY_MAX_MOOD_DISTANCE:
+                similarity[i, j] = 0.0
+    pairs = []
+    for j, tag in enumerate(tags):
+        best = int(np.argmax(similarity[:, j] * weights))
+        if similarity[best, j] >= WHY_MIN_SIMILARITY:
+            pairs.append((similarity[best, j] * weights[best], words[best], tag, similarity[best, j]))
+    pairs.sort(reverse=True)
+    return [f"photo '{word}' ~ song '{tag}' ({sim:.2f})" for _, word, tag, sim in pairs[:WHY_PAIRS]]
+
+
+def _result(
+    catalog: Catalog,
+    i: int,
+    score: float,
+    words: list[str],
+    word_vectors: np.ndarray,
+    weights: np.ndarray,
+    photo: tuple[float, float],
+) -> SongResult:
+    song_tags = catalog.tags[i] + list(catalog.derived_moods[i])
+    why = explain(
+        words,
+        word_vectors,
+        weights,
+        {t: catalog.tag_vectors[t] for t in song_tags if t in catalog.tag_vectors},
+    )
+    valence, arousal = catalog.positions[i]
+    if not np.isnan(valence):
+        source = "derived " if catalog.derived_moods[i] else ""
+        song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
+        why.append(f"{source}mood {song_mood} vs photo {photo[0]:.2f}, {photo[1]:.2f}")
+    link = catalog.links[i] or None
+    return SongResult(
+        title=catalog.titles[i],
+        artist=catalog.artists[i],
+        tags=catalog.tags[i],
+        derived_moods=catalog.derived_moods[i],
+        score=round(score, 4),
+        why=why,
+        url=link if catalog.link_kind == "url" else None,
+        path=link if catalog.link_kind == "path" else None,
+    )

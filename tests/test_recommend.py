@@ -1,0 +1,169 @@
+"""Photo -> songs over the bundled Jamendo and PMEmo catalogs, the cache, the index and the CLI."""
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lpmc.errors import InputError
+from lpmc.recommend import catalog as catalog_module
+from lpmc.recommend import cli, recommend
+from lpmc.recommend.catalog import derive_moods, load_catalog
+from lpmc.recommend.index import IVFIndex, best_first, top_k
+from lpmc.recommend.moods import MOOD_VA
+from lpmc.recommend.recommend import MAX_PER_ARTIST, diverse, explain
+
+PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
+SUNNY_MOODS = {
+    "summer", "relaxing", "romantic", "happy", "hopeful", "love", "dream", "mellow", "calm", "soft",
+    "uplifting", "positive", "inspiring", "holiday", "travel",
+}  # fmt: skip
+DARK_MOODS = {
+    "dark", "dramatic", "drama", "sad", "melancholic", "horror", "heavy", "deep", "epic", "emotional",
+    "trailer", "powerful",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    """Catalog caches go to a temporary folder; the catalog is rebuilt there once for this module."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("LPMC_CACHE_DIR")
+    os.environ["LPMC_CACHE_DIR"] = str(folder)
+    load_catalog.cache_clear()
+    yield folder
+    load_catalog.cache_clear()
+    if previous is None:
+        del os.environ["LPMC_CACHE_DIR"]
+    else:
+        os.environ["LPMC_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def jamendo(cache_dir):
+    return load_catalog("jamendo")
+
+
+def moods_of(song) -> set[str]:
+    return set(song.tags) | set(song.derived_moods)
+
+
+def test_catalog_is_complete_and_cached(jamendo, cache_dir, monkeypatch):
+    assert len(jamendo) == 11_565 and jamendo.vectors.shape == (11_565, 384)
+    assert np.allclose(np.linalg.norm(jamendo.vectors, axis=1), 1, atol=1e-4)
+    with_moods = sum(bool(set(tags) & set(MOOD_VA)) for tags in jamendo.tags)
+    assert with_moods < 0.45 * len(jamendo)  # most tracks carry no mood tag ...
+    assert np.isnan(jamendo.positions[:, 0]).mean() < 0.15  # ... yet most get a place on the mood plane
+    caches = list((cache_dir / "recommend").glob("jamendo-*.npz"))
+    assert len(caches) == 1
+
+    def embedding_must_not_run(texts):
+        raise AssertionError("the cached vectors should have been used")
+
+    monkeypatch.setattr(catalog_module, "embed_texts", embedding_must_not_run)
+    again = catalog_module.load_jamendo(catalog_module.CATALOG_DIR / catalog_module.JAMENDO_FILE)
+    assert np.array_equal(again.vectors, jamendo.vectors)
+
+
+def test_derived_moods_follow_co_occurrence():
+    tags = [["metal"], ["metal"], ["metal"], ["piano"], ["piano"], ["piano"]] * 20 + [["metal"], ["piano"]]
+    moods = [["heavy"], ["heavy"], ["energetic"], ["calm"], ["calm"], ["sad"]] * 20 + [[], []]
+    derived = derive_moods(tags, moods)
+    assert derived[:120] == [{}] * 120  # songs with mood tags keep only their own
+    assert set(derived[120]) == {"heavy", "energetic"} and set(derived[121]) == {"calm", "sad"}
+    assert 0 < derived[121]["calm"] <= 1
+
+
+def test_sunset_surfaces_summer_relaxing_romantic_songs(cache_dir):
+    result = recommend(PHOTOS / "sunset.jpg", top=10)
+    assert len(result.songs) == 10
+    assert sum(bool(moods_of(song) & SUNNY_MOODS) for song in result.songs) >= 8
+    assert sum(bool(moods_of(song) & DARK_MOODS - {"epic", "emotional"}) for song in result.songs) <= 3
+
+
+def test_dark_storm_surfaces_dark_dramatic_songs(cache_dir):
+    result = recommend(PHOTOS / "storm.jpg", top=10)
+    assert sum(bool(moods_of(song) & DARK_MOODS) for song in result.songs) >= 8
+    assert not any(moods_of(song) & {"happy", "summer", "fun", "party"} for song in result.songs)
+
+
+def test_results_are_diverse_explained_and_linked(cache_dir):
+    result = recommend(PHOTOS / "mountains.jpg", text="christmas with the family", top=10)
+    artists = [song.artist for song in result.songs]
+    assert max(artists.count(a) for a in artists) <= MAX_PER_ARTIST
+    assert all(song.why and song.url.startswith("https://www.jamendo.com/track/") for song in result.songs)
+    assert sum("christmas" in song.tags for song in result.songs) >= 5  # the user's words weigh most
+    data = json.loads(json.dumps(result.to_dict()))
+    assert set(data["songs"][0]) == {"title", "artist", "tags", "derived_moods", "score", "why", "url"}
+    assert list(data["analysis"]["context_words"]) == ["christmas with the family"]
+
+
+def test_pmemo_matches_on_valence_and_arousal(cache_dir):
+    pmemo = load_catalog("pmemo")
+    storm = recommend(PHOTOS / "storm.jpg", catalog="pmemo", top=10)
+    dune = recommend(PHOTOS / "dune.jpg", catalog="pmemo", top=10)
+    storm_rows = [pmemo.titles.index(song.title) for song in storm.songs]
+    dune_rows = [pmemo.titles.index(song.title) for song in dune.songs]
+    assert (
+        pmemo.positions[storm_rows, 0].mean()
+        < pmemo.positions[:, 0].mean()
+        < pmemo.positions[dune_rows, 0].mean()
+    )
+
+
+def test_bad_requests_get_clear_errors(cache_dir):
+    with pytest.raises(InputError, match="Unknown catalog"):
+        recommend(PHOTOS / "dune.jpg", catalog="spotify")
+    with pytest.raises(InputError, match="between 1 and"):
+        recommend(PHOTOS / "dune.jpg", top=0)
+
+
+def test_diversity_caps_each_artist():
+    artists = ["a", "a", "a", "b", "A", "c"]
+    assert diverse(np.arange(6), artists, 4) == [0, 1, 3, 5]
+
+
+def test_exact_search_matches_sorting():
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((1000, 16)).astype(np.float32)
+    query = rng.standard_normal(16).astype(np.float32)
+    found, scores = top_k(matrix, query, 10)
+    assert found.tolist() == np.argsort(-(matrix @ query))[:10].tolist()
+    assert best_first(np.array([0.1, 0.9, 0.5]), 2).tolist() == [1, 2]
+
+
+def test_ivf_finds_the_true_neighbours_of_clustered_vectors():
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((50, 32))
+    points = centres[rng.integers(0, 50, 20_000)] + 0.3 * rng.standard_normal((20_000, 32))
+    points = (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+    index = IVFIndex(points, lists=64)
+    recalls = []
+    for query in points[:20]:
+        exact, _ = top_k(points, query, 10)
+        approximate, _ = index.search(query, 10, probes=8)
+        recalls.append(len(set(exact) & set(approximate)) / 10)
+    assert np.mean(recalls) >= 0.9
+
+
+def test_cli_prints_json_and_text(cache_dir, capsys):
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["recommend", "--image", str(PHOTOS / "dune.jpg"), "--top", "3", "--json"])
+    assert args.func(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["songs"]) == 3 and "mood_words" in data["analysis"]
+    args = parser.parse_args(["recommend", "--image", str(PHOTOS / "storm.jpg"), "--top", "2"])
+    assert args.func(args) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("photo: ") and "  1. " in text and "jamendo.com" in text
+
+
+def test_why_never_pairs_opposite_moods():
+    vectors = np.eye(3, dtype=np.float32)
+    tag_vectors = {"energetic": vectors[0], "calm": vectors[1]}
+    reasons = explain(["relaxing", "calm"], vectors[:2], np.ones(2, np.float32), tag_vectors)
+    assert reasons == ["photo 'calm' ~ song 'calm' (1.00)"]
