@@ -29,7 +29,7 @@ def tags_tab() -> None:
         with gr.Column():
             caption = gr.Textbox(label="Caption", lines=6, interactive=False)
             provenance = gr.Markdown()
-            prompt = gr.Code(label="Prompt", language=None, visible=False)
+            prompt = gr.Code(label="Prompt", language=None, visible=False, wrap_lines=True)
     gr.Examples(ui.TAG_EXAMPLES, inputs=[tags])
     write.click(
         ui.caption_tags,
@@ -49,7 +49,11 @@ def audio_tab() -> None:
             summary = gr.Markdown()
         with gr.Column(scale=3):
             chunks = gr.Dataframe(
-                headers=["time", "caption", "tags heard"], label="Captions", wrap=True, interactive=False
+                headers=["time", "caption", "tags heard"],
+                column_widths=["12%", "58%", "30%"],
+                label="Captions",
+                wrap=True,
+                interactive=False,
             )
             taggram = gr.Image(label="Tags over time", type="pil", interactive=False)
     if ui.AUDIO_EXAMPLES:
@@ -73,6 +77,7 @@ def image_tab() -> None:
         with gr.Column(scale=3):
             songs = gr.Dataframe(
                 headers=["#", "song", "tags", "why", "score"],
+                column_widths=["5%", "25%", "27%", "35%", "8%"],
                 datatype=["number", "markdown", "str", "str", "number"],
                 label="Songs",
                 wrap=True,
@@ -89,7 +94,15 @@ def image_tab() -> None:
 
 
 def models_tab() -> None:
-    table = gr.Dataframe(value=ui.models_table, label="Models", wrap=True, interactive=False)
+    table = gr.Dataframe(
+        value=ui.models_table,
+        headers=list(ui.MODEL_COLUMNS),
+        column_widths=["16%", "11%", "6%", "37%", "18%", "12%"],
+        label="Models",
+        wrap=True,
+        interactive=False,
+        max_height=1200,
+    )
     refresh = gr.Button("Refresh")
     refresh.click(ui.models_table, None, table, api_name="models")
 

@@ -67,8 +67,11 @@ def default_library_db() -> str:
     return str(settings.cache_dir() / "library.sqlite")
 
 
+MODEL_COLUMNS = ("model", "task", "available", "why / where", "source", "license")
+
+
 def models_table() -> list[list[str]]:
-    """The registry as rows: name, task, available, reason, source, license."""
+    """The registry as rows of MODEL_COLUMNS."""
     return [
         [
             row["name"],
@@ -146,12 +149,11 @@ def recommend_songs(image: str | None, text: str, catalog: str, library_db: str,
         raise gr.Error(str(error)) from None
     rows = []
     for rank, song in enumerate(result.songs, 1):
-        where = song.url or song.path or ""
         moods = [f"{mood} (derived)" for mood in song.derived_moods]
         rows.append(
             [
                 rank,
-                f"{song.title} — {song.artist}\n{where}",
+                _song_cell(song),
                 ", ".join([*song.tags, *moods]),
                 "; ".join(song.why),
                 round(song.score, 3),
