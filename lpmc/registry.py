@@ -528,7 +528,9 @@ def _hub_repo(source: HubRepo, download: bool) -> Path:
     except LocalEntryNotFoundError:
         pass
     reason = _hub_unreachable_reason()
-    where = f"{source.env_var} (a local folder, unset) or " if source.env_var and not local else ""
+    where = ""
+    if source.env_var:
+        where = f"{source.env_var} ({local[0] if local else 'unset'}) or "
     if reason:
         raise _Missing(
             f"{source.repo_id} is not in {where}LPMC_WEIGHTS_DIR ({settings.weights_dir()}) nor in the "
