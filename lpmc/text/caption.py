@@ -8,13 +8,11 @@ else the built-in writer, with a note saying why the stronger backend was not us
 import logging
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Protocol
 
 from lpmc import registry, settings
 from lpmc.errors import BackendError, InputError, ModelUnavailable
 from lpmc.text import llm, prompts, writer
-from lpmc.text.cooccurrence import default_files, load_cooccurrence
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +152,6 @@ def write_with_llm(model: ChatModel, backend: str, messages: list[dict[str, str]
 def llm_model(backend: str) -> ChatModel:
     """The chat model object behind `backend` ("openai" or "local"), loaded once through the registry."""
     name = REGISTRY_NAMES[backend]
-    if name not in registry.MODELS and backend == "openai":
-        return llm.OpenAIChat()  # works before the registry lists the endpoint
     status = registry.availability(name)
     if not status:
         raise ModelUnavailable(f"The {backend} backend is not available: {status.reason}")
@@ -163,13 +159,5 @@ def llm_model(backend: str) -> ChatModel:
 
 
 def cooccurrence_model():
-    """The tag co-occurrence statistics (registry 'tag-writer' files, or the shipped assets)."""
-    name = REGISTRY_NAMES["builtin"]
-    if name in registry.MODELS:
-        return registry.load(name)
-    return _shipped_cooccurrence()
-
-
-@lru_cache(maxsize=1)
-def _shipped_cooccurrence():
-    return load_cooccurrence(default_files())
+    """The tag co-occurrence statistics of the built-in writer (registry 'tag-writer')."""
+    return registry.load(REGISTRY_NAMES["builtin"])

@@ -11,11 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lpmc import settings
 from lpmc.text import lexicon
 
-COOCCURRENCE_FILE = "text/tag_cooccurrence.json"
-EMBEDDINGS_FILE = "text/tag_embeddings.npz"
 # An unseen input tag borrows the statistics of a known tag at least this similar.
 MIN_MATCH_SIMILARITY = 0.7
 # A candidate this similar to an input tag says the same thing again and is skipped.
@@ -98,11 +95,3 @@ def compatible(tags: list[str], candidates: list[str]) -> list[str]:
 def load_cooccurrence(files: dict[str, Path]) -> CooccurrenceModel:
     """Registry loader: files {"cooccurrence": json, "embeddings": npz} under assets/text/."""
     return CooccurrenceModel(files["cooccurrence"], files["embeddings"])
-
-
-def default_files() -> dict[str, Path]:
-    """The shipped asset files."""
-    return {
-        "cooccurrence": settings.ASSETS_DIR / COOCCURRENCE_FILE,
-        "embeddings": settings.ASSETS_DIR / EMBEDDINGS_FILE,
-    }
