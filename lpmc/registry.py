@@ -153,12 +153,16 @@ _ENTRIES = [
                     "text/tag_embeddings.npz",
                     "e521248c23a0b53a733195089747a75e5b517f68edd4a3e19b7ae87112535484",
                 ),
+                "lexicon": (
+                    "text/lexicon_embeddings.npz",
+                    "ca3b5e2b34986d6430de55568094cb3482d2be6d737dd4cd4d27701144b33951",
+                ),
             }
         ),
         loader="lpmc.text.cooccurrence:load_cooccurrence",
         license="MIT (code); tag statistics CC BY-NC-SA 4.0 (MusicCaps CC BY-SA 4.0 + MTG-Jamendo)",
         citation="lpmc built-in writer; tag statistics: MusicCaps (Agostinelli et al. 2023), MTG-Jamendo.",
-        size_mb=0.6,
+        size_mb=1.3,
         description="Offline, deterministic tags -> caption writer (lexicon + MiniLM + tag co-occurrence).",
         default=True,
     ),
