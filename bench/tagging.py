@@ -27,7 +27,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from lpmc import audio as lpmc_audio  # noqa: E402
-from lpmc.tagging import TAGGER_NAMES, load_shipped, tag_many  # noqa: E402
+from lpmc.tagging import TAGGER_NAMES, load_tagger, tag_many  # noqa: E402
 
 SONG_SECONDS = 180.0
 SR = 44_100
@@ -68,7 +68,7 @@ def peak_rss_mb() -> float:
 def measure(song: Path, model: str, repeats: int) -> dict:
     """Runs in a child process: median seconds and this process's peak RSS."""
     names = TAGGER_NAMES if model == "all" else (model,)
-    taggers = [load_shipped(name) for name in names]
+    taggers = [load_tagger(name) for name in names]
     samples, sr = lpmc_audio.decode_audio(song)
     if model == "all":  # decoding and resampling counted
         wall, cpu = timed(lambda: tag_many(taggers, *lpmc_audio.decode_audio(song)), repeats)

@@ -11,7 +11,7 @@ from PIL import Image
 from lpmc import registry
 from lpmc.audio import chunk_bounds
 from lpmc.errors import AudioError
-from lpmc.tagging import SHIPPED, TAGGER_NAMES, TagResult, cli, load_shipped, load_tagger, tag_many
+from lpmc.tagging import TAGGER_NAMES, TagResult, cli, load_tagger, tag_many
 from lpmc.tagging.frontend import mel_filterbank
 from lpmc.tagging.result import window_starts
 from lpmc.tagging.taggram import taggram_image
@@ -28,8 +28,8 @@ SR = 22_050
 
 @pytest.fixture(scope="module")
 def taggers():
-    """Every tagger, built by its loader from the shipped files."""
-    return {name: load_shipped(name) for name in TAGGER_NAMES}
+    """Every tagger, loaded once through the registry from the shipped files."""
+    return {name: load_tagger(name) for name in TAGGER_NAMES}
 
 
 def sine(seconds: float, freq: float = 440.0, sr: int = SR) -> np.ndarray:
@@ -51,16 +51,16 @@ def test_every_tagger_loads_with_its_vocabulary(taggers):
 
 
 def test_load_tagger_goes_through_the_registry(taggers):
-    registered = [name for name in TAGGER_NAMES if name in registry.MODELS]
-    if not registered:
-        pytest.skip("the registry has no tagger entries yet")
-    for name in registered:
-        entry = registry.get(name)
-        loader, files = SHIPPED[name]
-        assert entry.task == "tagging" and entry.loader == loader
-        assert {role: path for role, (path, _) in entry.source.files.items()} == files
-        tagger = load_tagger(name)
-        assert tagger.name == name and tagger.tags == taggers[name].tags
+    assert set(TAGGER_NAMES) == {
+        "choi2016-cnn",
+        "choi2016-crnn",
+        "musicnn-mtt",
+        "musicnn-msd",
+        "jamendo-moodtheme",
+    }
+    for name in TAGGER_NAMES:
+        assert registry.availability(name), registry.availability(name).reason
+        assert load_tagger(name) is registry.load(name) is taggers[name]
 
 
 def test_a_25_second_clip_gets_windows_covering_every_chunk(taggers):
