@@ -83,14 +83,16 @@ def image_tab() -> None:
                 wrap=True,
                 interactive=False,
             )
-            player = gr.Audio(label="Play a result from My library", type="filepath", interactive=False)
+            pick = gr.Dropdown(label="Play a song from My library", choices=[], visible=False)
+            player = gr.Audio(label="Player", type="numpy", interactive=False)
     gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])
     run.click(
         ui.recommend_songs,
         [image, text, catalog, library_db, top],
-        [songs, analysis, player],
+        [songs, analysis, pick],
         api_name="recommend",
     )
+    pick.change(ui.play_library_song, [pick, library_db], player, api_name="play_library_song")
 
 
 def models_tab() -> None:

@@ -138,7 +138,7 @@ def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
 
 
 def recommend_songs(image: str | None, text: str, catalog: str, library_db: str, top: float):
-    """Image tab: returns (song rows, analysis markdown, first playable path or None)."""
+    """Image tab: returns (song rows, analysis markdown, the player's song picker)."""
     from lpmc.recommend import recommend
 
     if not image:
@@ -159,8 +159,31 @@ def recommend_songs(image: str | None, text: str, catalog: str, library_db: str,
                 round(song.score, 3),
             ]
         )
-    playable = next((song.path for song in result.songs if song.path), None)
-    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", playable
+    playable = [
+        (f"{rank}. {song.title} — {song.artist}", song.path) for rank, song in enumerate(result.songs, 1)
+    ]
+    picker = gr.update(
+        choices=[item for item in playable if item[1]], value=None, visible=catalog == "library"
+    )
+    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", picker
+
+
+PLAYBACK_SAMPLE_RATE = 22050
+
+
+def play_library_song(track: str | None, library_db: str):
+    """Image tab: (sample rate, samples) of a song from the user's library index, for the player."""
+    from lpmc.audio import load_audio
+    from lpmc.recommend.library import is_indexed
+
+    if not track:
+        return None
+    if not is_indexed(Path(library_db), track):
+        raise gr.Error("Only songs of your library index can be played.")
+    try:
+        return PLAYBACK_SAMPLE_RATE, load_audio(track, PLAYBACK_SAMPLE_RATE)
+    except LpmcError as error:
+        raise gr.Error(str(error)) from None
 
 
 def _song_cell(song) -> str:

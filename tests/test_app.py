@@ -66,13 +66,24 @@ def test_models_endpoint_lists_the_registry_with_reasons(client):
     assert "LPMC_WEIGHTS_DIR" in rows["lp-music-caps-transfer"][3]
 
 
+def _own_non_loopback_addresses() -> list[str]:
+    """This machine's own IPv4 addresses other than loopback (from `ip`, when it is installed)."""
+    try:
+        out = subprocess.run(["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    addresses = [line.split()[3].split("/")[0] for line in out.stdout.splitlines() if " inet " in line]
+    return [address for address in addresses if not address.startswith("127.")]
+
+
 def test_app_binds_to_loopback_only(app_url):
     port = int(app_url.rstrip("/").rsplit(":", 1)[1])
-    own_address = socket.gethostbyname(socket.gethostname())
-    if own_address.startswith("127."):
+    addresses = _own_non_loopback_addresses()
+    if not addresses:
         pytest.skip("this machine has no non-loopback address to try")
-    with pytest.raises(OSError):
-        socket.create_connection((own_address, port), timeout=2).close()
+    for address in addresses:  # the machine's own interfaces only: the app must not answer there
+        with pytest.raises(OSError):
+            socket.create_connection((address, port), timeout=2).close()
 
 
 def test_tags_tab_writes_a_caption_and_says_who_wrote_it(client):
@@ -132,3 +143,10 @@ def test_image_tab_recommends_songs_with_reasons(client):
     assert len(rows["data"]) == 5
     assert all(row[3] for row in rows["data"])  # every song says why
     assert "Mood" in analysis
+
+
+def test_the_player_serves_no_file_outside_the_library(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError):
+        client.predict("/etc/passwd", "/nonexistent/library.sqlite", api_name="/play_library_song")

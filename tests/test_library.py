@@ -10,7 +10,14 @@ import soundfile
 from lpmc import registry
 from lpmc.audio import decode_audio
 from lpmc.recommend import recommend
-from lpmc.recommend.library import LIBRARY_TAGGERS, index_folder, load_library, shipped_tagger
+from lpmc.recommend.library import (
+    LIBRARY_TAGGERS,
+    connect,
+    index_folder,
+    is_indexed,
+    load_library,
+    shipped_tagger,
+)
 
 PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
 SR = 16_000
@@ -96,6 +103,7 @@ def test_library_recommendations_carry_paths(music, tmp_path):
     assert sorted(library.artists) == ["Loud Band", "Quiet Band", "Quiet Band"]
     result = recommend(PHOTOS / "dune.jpg", catalog="library", db=db, top=3)
     assert len(result.songs) == 3 and all(Path(song.path).is_file() for song in result.songs)
+    assert all(is_indexed(db, song.path) for song in result.songs)
     calm = recommend(PHOTOS / "mountains.jpg", text="calm relaxing evening", catalog="library", db=db, top=1)
     assert "calm" in calm.songs[0].tags and "url" not in calm.to_dict()["songs"][0]
 
@@ -117,3 +125,10 @@ def test_shipped_taggers_index_a_real_track(music, tmp_path):
     duration, facets = tag_file(music / "Quiet Band" / "lullaby.wav")
     assert duration == pytest.approx(2.0, abs=0.01)
     assert facets["mood"] and facets["genre"] and max(facets["mood"].values()) == 1.0
+
+
+def test_only_indexed_tracks_count_as_indexed(tmp_path):
+    db = tmp_path / "library.sqlite"
+    assert not is_indexed(db, "/etc/passwd")
+    connect(db).close()
+    assert not is_indexed(db, "/etc/passwd")

@@ -171,6 +171,14 @@ def load_library(db_path: Path) -> Catalog:
     )
 
 
+def is_indexed(db_path: Path, track: str) -> bool:
+    """Whether `track` is a file of the library index (the app plays only those)."""
+    if not db_path.is_file():
+        return False
+    with closing(connect(db_path)) as connection:
+        return connection.execute("SELECT 1 FROM tracks WHERE path = ?", (track,)).fetchone() is not None
+
+
 def ranked_tags(facets: dict[str, dict[str, float]]) -> list[str]:
     """All of a track's tags, strongest first."""
     weights: dict[str, float] = {}
