@@ -22,7 +22,9 @@ class MiniLMEmbedder:
     def __init__(self, model_dir: Path):
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a bar for a 90 MB local load is noise in the CLI
         self._torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self.model = AutoModel.from_pretrained(model_dir).eval()
