@@ -12,11 +12,13 @@ search is written out here (4.26.1 semantics), which also lets it skip redundant
 - a chunk whose 5 hypotheses are final leaves the batch;
 - steps whose token is forced (BOS first, EOS at max_length - 1) skip the vocabulary projection;
 - the decoder's Linear weights are reordered once for oneDNN (MKL's sgemm re-packs them on every call, and at
-  30 rows per step that made each projection 3-4x slower on a busy 2-core box).
+  30 rows per step that made each projection 3-4x slower on a busy 2-core box);
+- under OMP_WAIT_POLICY=PASSIVE, groups of chunks are encoded and searched in parallel (SEARCH_IN_THREADS).
 """
 
 import json
 import math
+import os
 import pickle
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -80,7 +82,12 @@ NUM_BEAMS = 5
 MAX_LENGTH = 128  # counts the decoder start token
 MIN_LENGTH = 2
 INITIAL_BEAM_SCORE = -1e9  # beams 1.. start "impossible" so step 1 does not pick the same token 5 times
-PACKING_ROWS = 30  # the batch size oneDNN tunes the reordered weights for: 6 chunks x 5 beams
+PACKING_ROWS = 30  # the rows oneDNN tunes reordered weights for: 6 chunks x 5 beams (15 rows time the same)
+# A decoding step runs ~100 small ops. Under OMP_WAIT_POLICY=PASSIVE (lpmc/__init__.py) each OpenMP parallel
+# region costs a sleep and a wake-up, so one single-threaded search per torch thread, on its share of the
+# chunks, is faster (bench/captioning.py: 6.5 -> 5.0 s). Spinning threads synchronise cheaply, and the
+# caller's idle OpenMP thread would spin on a core the searches need, so otherwise one search gets them all.
+SEARCH_IN_THREADS = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
 
 Linear = Callable[[torch.Tensor], torch.Tensor]
 
@@ -114,17 +121,16 @@ class LpMusicCaps(nn.Module):
         """Token ids (N, L) as upstream's generate(): rows start `2 0`, end with EOS 2, padded with 1."""
         with torch.inference_mode():
             linears = self.packed_decoder_linears()
-            encoder_states = self.encode(chunks)
 
-        def search(states: torch.Tensor) -> torch.Tensor:
-            decoder = CachedDecoder(self.bart, states, num_beams, max_length, linears)
+        def search(group: torch.Tensor) -> torch.Tensor:
+            decoder = CachedDecoder(self.bart, self.encode(group), num_beams, max_length, linears)
             if num_beams == 1:
-                return greedy_search(decoder, len(states), max_length, min_length)
-            return beam_search(decoder, len(states), num_beams, max_length, min_length)
+                return greedy_search(decoder, len(group), max_length, min_length)
+            return beam_search(decoder, len(group), num_beams, max_length, min_length)
 
-        # Each chunk's search is independent, so groups of chunks give the same ids as one batch.
-        groups = encoder_states.tensor_split(min(torch.get_num_threads(), len(chunks)))
-        return stack_padded(map_single_threaded(search, groups))
+        # Each chunk is encoded and searched independently: groups of chunks give the same ids as one batch.
+        n_groups = min(torch.get_num_threads(), len(chunks)) if SEARCH_IN_THREADS else 1
+        return stack_padded(map_single_threaded(search, chunks.tensor_split(n_groups)))
 
     def packed_decoder_linears(self) -> dict[nn.Linear, Linear]:
         """The decoder's Linear layers and lm_head, packed once (again only if a weight was changed since)."""
@@ -139,9 +145,8 @@ class LpMusicCaps(nn.Module):
 def map_single_threaded(function: Callable[[torch.Tensor], torch.Tensor], inputs: tuple) -> list:
     """[function(x) for x in inputs] under inference_mode, each in its own Python thread with 1 torch thread.
 
-    Decoding runs ~100 tiny ops per step on ~30 rows. Split over OpenMP threads, each op pays a
-    synchronisation, which under OMP_WAIT_POLICY=PASSIVE (lpmc/__init__.py) is a sleep and a wake-up; one
-    search per core, each single-threaded, pays none (torch releases the GIL inside its ops).
+    The threads run at once because torch releases the GIL inside its ops; see SEARCH_IN_THREADS for why.
+    A single input runs in the caller's thread, with the caller's torch threads.
     """
     if len(inputs) == 1:
         with torch.inference_mode():
