@@ -7,7 +7,7 @@ import pytest
 import torch
 from transformers.modeling_outputs import BaseModelOutput
 
-from lpmc import settings
+from lpmc import parallel, settings
 from lpmc.captioning import lpmc_bart
 from lpmc.captioning.lpmc_bart import CachedDecoder, build_model, load_checkpoint, load_lp_music_caps
 from lpmc.captioning.lpmc_frontend import CHUNK_SAMPLES, N_CTX, Spectrogram, mel_filterbank
@@ -215,10 +215,10 @@ def test_search_equals_transformers_generate_with_the_bart_base_settings(tiny, n
 def test_searching_chunk_groups_in_threads_gives_the_batched_ids(tiny, monkeypatch, num_beams):
     model, chunks = tiny
     torch.set_num_threads(2)
-    monkeypatch.setattr(lpmc_bart, "SEARCH_IN_THREADS", True)
+    monkeypatch.setattr(parallel, "SPLIT_WORK", True)
     in_threads = model.generate_ids(chunks, num_beams=num_beams, max_length=40)
     assert torch.get_num_threads() == 2  # the caller's thread count is restored
-    monkeypatch.setattr(lpmc_bart, "SEARCH_IN_THREADS", False)
+    monkeypatch.setattr(parallel, "SPLIT_WORK", False)
     assert torch.equal(in_threads, model.generate_ids(chunks, num_beams=num_beams, max_length=40))
 
 

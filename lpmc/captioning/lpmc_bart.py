@@ -13,15 +13,13 @@ search is written out here (4.26.1 semantics), which also lets it skip redundant
 - steps whose token is forced (BOS first, EOS at max_length - 1) skip the vocabulary projection;
 - the decoder's Linear weights are reordered once for oneDNN (MKL's sgemm re-packs them on every call, and at
   30 rows per step that made each projection 3-4x slower on a busy 2-core box);
-- under OMP_WAIT_POLICY=PASSIVE, groups of chunks are encoded and searched in parallel (SEARCH_IN_THREADS).
+- under OMP_WAIT_POLICY=PASSIVE, groups of chunks are encoded and searched in parallel (lpmc/parallel.py).
 """
 
 import json
 import math
-import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
-from lpmc import settings
+from lpmc import parallel, settings
 from lpmc.captioning.lpmc_frontend import CHUNK_SAMPLES, AudioEncoder
 from lpmc.errors import AudioError, ModelUnavailable
 
@@ -83,11 +81,6 @@ MAX_LENGTH = 128  # counts the decoder start token
 MIN_LENGTH = 2
 INITIAL_BEAM_SCORE = -1e9  # beams 1.. start "impossible" so step 1 does not pick the same token 5 times
 PACKING_ROWS = 30  # the rows oneDNN tunes reordered weights for: 6 chunks x 5 beams (15 rows time the same)
-# A decoding step runs ~100 small ops. Under OMP_WAIT_POLICY=PASSIVE (lpmc/__init__.py) each OpenMP parallel
-# region costs a sleep and a wake-up, so one single-threaded search per torch thread, on its share of the
-# chunks, is faster (bench/captioning.py: 6.5 -> 5.0 s). Spinning threads synchronise cheaply, and the
-# caller's idle OpenMP thread would spin on a core the searches need, so otherwise one search gets them all.
-SEARCH_IN_THREADS = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
 
 Linear = Callable[[torch.Tensor], torch.Tensor]
 
@@ -128,9 +121,10 @@ class LpMusicCaps(nn.Module):
                 return greedy_search(decoder, len(group), max_length, min_length)
             return beam_search(decoder, len(group), num_beams, max_length, min_length)
 
-        # Each chunk is encoded and searched independently: groups of chunks give the same ids as one batch.
-        n_groups = min(torch.get_num_threads(), len(chunks)) if SEARCH_IN_THREADS else 1
-        return stack_padded(map_single_threaded(search, chunks.tensor_split(n_groups)))
+        # Each chunk is encoded and searched independently: groups of chunks give the same ids as one batch,
+        # and a decoding step's ~100 small ops run faster single-threaded side by side (lpmc/parallel.py).
+        groups = chunks.tensor_split(min(parallel.workers(), len(chunks)))
+        return stack_padded(parallel.map_single_threaded(search, groups))
 
     def packed_decoder_linears(self) -> dict[nn.Linear, Linear]:
         """The decoder's Linear layers and lm_head, packed once (again only if a weight was changed since)."""
@@ -140,29 +134,6 @@ class LpMusicCaps(nn.Module):
             if module not in self._packed or self._packed[module][0] != module.weight._version:
                 self._packed[module] = (module.weight._version, pack_linear(module))
         return {module: self._packed[module][1] for module in linears}
-
-
-def map_single_threaded(function: Callable[[torch.Tensor], torch.Tensor], inputs: tuple) -> list:
-    """[function(x) for x in inputs] under inference_mode, each in its own Python thread with 1 torch thread.
-
-    The threads run at once because torch releases the GIL inside its ops; see SEARCH_IN_THREADS for why.
-    A single input runs in the caller's thread, with the caller's torch threads.
-    """
-    if len(inputs) == 1:
-        with torch.inference_mode():
-            return [function(inputs[0])]
-    threads = torch.get_num_threads()
-
-    def run(x: torch.Tensor) -> torch.Tensor:
-        torch.set_num_threads(1)  # OpenMP's and MKL's thread counts are per thread
-        with torch.inference_mode():  # grad mode is per thread too
-            return function(x)
-
-    try:
-        with ThreadPoolExecutor(len(inputs)) as pool:
-            return list(pool.map(run, inputs))
-    finally:
-        torch.set_num_threads(threads)  # torch also keeps the count as the default of threads it meets later
 
 
 def stack_padded(ids: list[torch.Tensor]) -> torch.Tensor:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from lpmc import settings
+from lpmc import parallel
 from lpmc.audio import resample
 from lpmc.errors import AudioError
 from lpmc.tagging.frontend import MelFrontEnd, mel_power
@@ -58,7 +58,6 @@ class Tagger:
 
     def predict(self, windows: torch.Tensor) -> np.ndarray:
         """(W, n_mels, window_frames) mel power -> (W, T) float32 probabilities."""
-        settings.apply_torch_threads()
         with torch.inference_mode():
             batches = [
                 self.network(self.prepare(windows[i : i + self.batch_size]))
@@ -83,7 +82,7 @@ def tag_many(taggers: Sequence[Tagger], audio: np.ndarray, sr: int) -> list[TagR
         )
     resampled: dict[tuple[int, str], np.ndarray] = {}
     spectrograms: dict[tuple[MelFrontEnd, int], torch.Tensor] = {}
-    results = []
+    jobs = []
     for tagger in taggers:
         front_end = tagger.front_end
         rate_key = (front_end.sample_rate, front_end.resample_method)
@@ -99,8 +98,17 @@ def tag_many(taggers: Sequence[Tagger], audio: np.ndarray, sr: int) -> list[TagR
         power = spectrograms[front_end, loop_to]
         starts = window_starts(power.shape[1], tagger.window_frames, tagger.hop_frames, tagger.align_end)
         windows = torch.stack([power[:, s : s + tagger.window_frames] for s in starts])
-        start_seconds = np.array([front_end.seconds(s) for s in starts])
-        end_seconds = np.minimum(start_seconds + tagger.window_seconds, duration)
-        scores = tagger.predict(windows)
-        results.append(TagResult(tagger.name, tagger.tags, start_seconds, end_seconds, scores, duration))
-    return results
+        jobs.append((tagger, windows, np.array([front_end.seconds(s) for s in starts])))
+    # The networks are independent: run them side by side when that is faster (lpmc/parallel.py).
+    all_scores = parallel.map_single_threaded(lambda job: job[0].predict(job[1]), jobs)
+    return [
+        TagResult(
+            tagger.name,
+            tagger.tags,
+            starts,
+            np.minimum(starts + tagger.window_seconds, duration),
+            scores,
+            duration,
+        )
+        for (tagger, _, starts), scores in zip(jobs, all_scores, strict=True)
+    ]
