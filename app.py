@@ -65,7 +65,9 @@ def audio_tab() -> None:
 def image_tab() -> None:
     with gr.Row():
         with gr.Column(scale=2):
-            image = gr.Image(type="filepath", label="Photo")
+            # A file box, not gr.Image: gr.Image decodes the upload before lpmc can check its size and format.
+            image = gr.File(label="Photo", file_types=["image"], type="filepath")
+            preview = gr.Image(label="The photo", type="filepath", interactive=False, height=260)
             text = gr.Textbox(label="Optional words about it", placeholder="road trip with friends")
             catalog = gr.Radio(ui.catalog_choices(), value="jamendo", label="Catalog")
             library_db = gr.Textbox(
@@ -89,7 +91,7 @@ def image_tab() -> None:
     run.click(
         ui.recommend_songs,
         [image, text, catalog, library_db, top],
-        [songs, analysis, pick],
+        [songs, analysis, pick, preview],
         api_name="recommend",
     )
     pick.change(ui.play_library_song, [pick, library_db], player, api_name="play_library_song")

@@ -138,7 +138,7 @@ def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
 
 
 def recommend_songs(image: str | None, text: str, catalog: str, library_db: str, top: float):
-    """Image tab: returns (song rows, analysis markdown, the player's song picker)."""
+    """Image tab: returns (song rows, analysis markdown, the player's song picker, the photo to show)."""
     from lpmc.recommend import recommend
 
     if not image:
@@ -165,7 +165,8 @@ def recommend_songs(image: str | None, text: str, catalog: str, library_db: str,
     picker = gr.update(
         choices=[item for item in playable if item[1]], value=None, visible=catalog == "library"
     )
-    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", picker
+    # The photo is shown only once lpmc has read it, so a bomb or a broken file never reaches the page.
+    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", picker, image
 
 
 PLAYBACK_SAMPLE_RATE = 22050

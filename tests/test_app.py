@@ -139,7 +139,8 @@ def test_image_tab_recommends_songs_with_reasons(client):
     from gradio_client import handle_file
 
     photo = str(PROJECT_DIR / "assets" / "photos" / "sunset.jpg")
-    rows, analysis, _ = client.predict(handle_file(photo), "", "jamendo", "", 5, api_name="/recommend")
+    rows, analysis, _, shown = client.predict(handle_file(photo), "", "jamendo", "", 5, api_name="/recommend")
+    assert shown is not None
     assert len(rows["data"]) == 5
     assert all(row[3] for row in rows["data"])  # every song says why
     assert "Mood" in analysis
@@ -150,3 +151,22 @@ def test_the_player_serves_no_file_outside_the_library(client):
 
     with pytest.raises(AppError):
         client.predict("/etc/passwd", "/nonexistent/library.sqlite", api_name="/play_library_song")
+
+
+def test_image_tab_refuses_a_decompression_bomb_clearly(client, tmp_path):
+    import struct
+    import zlib
+
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)  # claims 20000 x 20000 RGB
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+    )
+    with pytest.raises(AppError, match="(?i)pixels"):
+        client.predict(handle_file(str(bomb)), "", "jamendo", "", 5, api_name="/recommend")
