@@ -4,14 +4,17 @@ Run `python app.py`; it serves on http://127.0.0.1:7860 (LPMC_HOST / LPMC_PORT t
 Every event has an api_name, so the app can be scripted with gradio_client.
 """
 
-import os
+import gradio as gr
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from lpmc import runtime, settings, ui
+from lpmc.tasks import AUDIO_CAPTIONING, AUTO, IMAGE_UNDERSTANDING, TAG_CAPTIONING, TAGGING
+from lpmc.text import STYLES
 
-import gradio as gr  # noqa: E402
 
-from lpmc import settings, ui  # noqa: E402
-from lpmc.text import STYLES  # noqa: E402
+def model_dropdown(task: str, label: str) -> gr.Dropdown:
+    """A task's model choice, listed from the registry; any name or alias typed through the API is checked
+    by the registry, which answers with the choices."""
+    return gr.Dropdown(ui.model_choices(task), value=AUTO, label=label, allow_custom_value=True)
 
 
 def tags_tab() -> None:
@@ -23,7 +26,7 @@ def tags_tab() -> None:
                 lines=2,
             )
             style = gr.Radio(list(STYLES), value="writing", label="Prompt style")
-            backend = gr.Dropdown(ui.backend_choices(), value="auto", label="Backend")
+            backend = model_dropdown(TAG_CAPTIONING, "Backend")
             show_prompt = gr.Checkbox(label="Show the prompt", value=False)
             write = gr.Button("Write caption", variant="primary")
         with gr.Column():
@@ -44,7 +47,8 @@ def audio_tab() -> None:
     with gr.Row():
         with gr.Column(scale=2):
             audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Song")
-            model = gr.Dropdown(ui.captioner_choices(), value="auto", label="Captioning model")
+            model = model_dropdown(AUDIO_CAPTIONING, "Captioning model")
+            taggram_tagger = model_dropdown(TAGGING, "Tags over time from")
             run = gr.Button("Caption every 10 s", variant="primary")
             summary = gr.Markdown()
         with gr.Column(scale=3):
@@ -59,7 +63,9 @@ def audio_tab() -> None:
     if ui.AUDIO_EXAMPLES:
         gr.Examples(ui.AUDIO_EXAMPLES, inputs=[audio])
         gr.Markdown(ui.AUDIO_EXAMPLE_CREDIT)
-    run.click(ui.caption_audio, [audio, model], [chunks, taggram, summary], api_name="caption_audio")
+    run.click(
+        ui.caption_audio, [audio, model, taggram_tagger], [chunks, taggram, summary], api_name="caption_audio"
+    )
 
 
 def image_tab() -> None:
@@ -74,6 +80,7 @@ def image_tab() -> None:
                 label="My library database (for 'library')", value=ui.default_library_db()
             )
             top = gr.Slider(1, 50, value=10, step=1, label="Songs")
+            reader = model_dropdown(IMAGE_UNDERSTANDING, "Photo model")
             run = gr.Button("Find songs", variant="primary")
             analysis = gr.Markdown()
         with gr.Column(scale=3):
@@ -90,7 +97,7 @@ def image_tab() -> None:
     gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])
     run.click(
         ui.recommend_songs,
-        [image, text, catalog, library_db, top],
+        [image, text, catalog, library_db, top, reader],
         [songs, analysis, pick, preview],
         api_name="recommend",
     )
@@ -101,7 +108,7 @@ def models_tab() -> None:
     table = gr.Dataframe(
         value=ui.models_table,
         headers=list(ui.MODEL_COLUMNS),
-        column_widths=["16%", "11%", "6%", "37%", "18%", "12%"],
+        column_widths=["12%", "16%", "11%", "33%", "16%", "12%"],
         label="Models",
         wrap=True,
         interactive=False,
@@ -128,6 +135,7 @@ def build_app() -> gr.Blocks:
 
 
 if __name__ == "__main__":
+    runtime.setup()
     build_app().queue(default_concurrency_limit=2).launch(
         server_name=settings.HOST,
         server_port=settings.PORT,

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from lpmc import settings  # noqa: E402
-from lpmc.recommend import analyze_image, recommend  # noqa: E402
+from lpmc.recommend.analysis import analyze_image
+from lpmc.recommend.recommend import recommend  # noqa: E402
 from lpmc.recommend.catalog import load_catalog  # noqa: E402
 from lpmc.recommend.index import IVFIndex, top_k  # noqa: E402
 from lpmc.recommend.recommend import rank  # noqa: E402

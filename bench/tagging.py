@@ -27,7 +27,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from lpmc import audio as lpmc_audio  # noqa: E402
-from lpmc.tagging import TAGGER_NAMES, load_tagger, tag_many  # noqa: E402
+from lpmc import registry  # noqa: E402
+from lpmc.tagging import load_tagger  # noqa: E402
+from lpmc.tagging.tagger import tag_many  # noqa: E402
+
+TAGGER_NAMES = registry.names("tagging")
 
 SONG_SECONDS = 180.0
 SR = 44_100

@@ -1,7 +1,8 @@
 """Command line: `python -m lpmc COMMAND ...`.
 
 Each feature package adds its own commands through a `register(subparsers)` function; this file only
-assembles them, adds `models`, and turns user-facing errors into one clear line.
+assembles them, adds `models`, and turns user-facing errors into one clear line. Command modules import
+torch and the models only inside the command that needs them, so `--help` and `models` start fast.
 """
 
 import argparse
@@ -10,8 +11,9 @@ import json
 import logging
 import sys
 
-from lpmc import registry
+from lpmc import registry, runtime
 from lpmc.errors import LpmcError
+from lpmc.tasks import TASKS
 
 # Packages that contribute commands; a new feature adds its `cli` module here.
 COMMAND_MODULES = ("lpmc.text.cli", "lpmc.tagging.cli", "lpmc.captioning.cli", "lpmc.recommend.cli")
@@ -22,9 +24,13 @@ def run_models(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    for row in rows:
-        status = "available  " if row["available"] else "unavailable"
-        print(f"{row['name']:<28} {row['task']:<20} {status} {row['reason']}")
+    for task in TASKS:
+        print(f"{task}:")
+        for row in rows:
+            if row["task"] == task:
+                status = "available  " if row["available"] else "unavailable"
+                aliases = f" (or {', '.join(row['aliases'])})" if row["aliases"] else ""
+                print(f"  {row['name'] + aliases:<38} {status} {row['reason']}")
     return 0
 
 
@@ -40,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    runtime.setup()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:

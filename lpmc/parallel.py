@@ -1,20 +1,19 @@
 """Independent pieces of torch work run side by side, one Python thread and one torch thread each.
 
-Under OMP_WAIT_POLICY=PASSIVE (set in lpmc/__init__.py) every OpenMP parallel region costs a sleep and a
+Under OMP_WAIT_POLICY=PASSIVE (lpmc/runtime.py's default) every OpenMP parallel region costs a sleep and a
 wake-up, so many small ops on 2 threads are slow; two single-threaded workers on their own share of the
 work avoid that (bench/captioning.py: LP-MusicCaps 6.5 -> 5.0 s; bench/tagging.py: all taggers). With
 spinning OpenMP threads (ACTIVE) synchronisation is cheap and the caller's idle OpenMP thread would spin on a
 core the workers need, so then the work runs in one piece.
 """
 
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import torch
 
-SPLIT_WORK = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
+from lpmc import runtime
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -22,13 +21,13 @@ Out = TypeVar("Out")
 
 def workers() -> int:
     """How many single-threaded workers to split work into (1: run it in one piece)."""
-    return torch.get_num_threads() if SPLIT_WORK else 1
+    return torch.get_num_threads() if runtime.passive_openmp() else 1
 
 
 def map_single_threaded(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     """[function(x) for x in inputs] under inference_mode, on up to torch.get_num_threads() Python threads
     with 1 torch thread each; torch releases the GIL inside its ops, so they run at once. A single input,
-    or SPLIT_WORK off, runs in the caller's thread with the caller's torch threads."""
+    or active OpenMP waiting, runs in the caller's thread with the caller's torch threads."""
     if len(inputs) == 1 or workers() == 1:
         with torch.inference_mode():
             return [function(x) for x in inputs]

@@ -37,17 +37,9 @@ def cache_dir() -> Path:
     return Path(env("LPMC_CACHE_DIR") or Path.home() / ".cache" / "lpmc")
 
 
-# Torch threads for inference; 0 means torch's default.
-TORCH_THREADS = _int("LPMC_TORCH_THREADS", 0)
-
-
-def apply_torch_threads() -> None:
-    """Set torch's thread count from LPMC_TORCH_THREADS (if torch is in use and a count is set)."""
-    if TORCH_THREADS > 0:
-        import torch
-
-        if torch.get_num_threads() != TORCH_THREADS:
-            torch.set_num_threads(TORCH_THREADS)
+def torch_threads() -> int:
+    """Threads for inference (LPMC_TORCH_THREADS); 0 means the library's default."""
+    return _int("LPMC_TORCH_THREADS", 0)
 
 
 # Limits (documented in README.md)

@@ -14,6 +14,7 @@ import gradio as gr
 
 from lpmc import registry, settings
 from lpmc.errors import LpmcError
+from lpmc.tasks import AUTO, TAGGING, TASKS
 
 TAG_EXAMPLES = [
     ["lo-fi, mellow piano, rainy night, slow tempo"],
@@ -38,21 +39,14 @@ def _safe(text: str) -> str:
     return html.escape(str(text)).replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
 
 
-def _choices(task: str, first: str) -> list[tuple[str, str]]:
-    choices = [(f"{first} (best available)", first)]
+def model_choices(task: str) -> list[tuple[str, str]]:
+    """(label, value) for a task's model dropdown: "auto" and every registry entry of the task, each
+    unavailable one labelled so. Values a user can send are validated by the registry, aliases included."""
+    choices = [("auto (best available)", AUTO)]
     for name in registry.names(task):
-        status = registry.availability(name)
-        label = name if status else f"{name} — unavailable"
+        label = name if registry.availability(name) else f"{name} (unavailable here)"
         choices.append((label, name))
     return choices
-
-
-def backend_choices() -> list[tuple[str, str]]:
-    return _choices("tag-captioning", "auto")
-
-
-def captioner_choices() -> list[tuple[str, str]]:
-    return _choices("audio-captioning", "auto")
 
 
 def catalog_choices() -> list[tuple[str, str]]:
@@ -67,21 +61,23 @@ def default_library_db() -> str:
     return str(settings.cache_dir() / "library.sqlite")
 
 
-MODEL_COLUMNS = ("model", "task", "available", "why / where", "source", "license")
+MODEL_COLUMNS = ("task", "model", "status", "why / where", "source", "license")
 
 
 def models_table() -> list[list[str]]:
-    """The registry as rows of MODEL_COLUMNS."""
+    """The registry as rows of MODEL_COLUMNS, grouped by task, the built-in model of each task first."""
+    rows = sorted(registry.table(), key=lambda row: (TASKS.index(row["task"]), not row["default"]))
     return [
         [
-            row["name"],
             row["task"],
-            "yes" if row["available"] else "no",
+            row["name"] + (f" (or {', '.join(row['aliases'])})" if row["aliases"] else ""),
+            ("✅ available" if row["available"] else "❌ unavailable")
+            + (" · built in" if row["default"] else ""),
             row["reason"],
             row["source"],
             row["license"],
         ]
-        for row in registry.table()
+        for row in rows
     ]
 
 
@@ -93,7 +89,7 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
         result = tags_to_caption(parse_tags(tags_text or ""), style=style, backend=backend)
     except LpmcError as error:
         raise gr.Error(str(error)) from None
-    lines = [f"**Written by:** {_safe(result.backend)}"]
+    lines = [f"**Written by:** {_safe(result.backend)} ({_safe(result.model)})"]
     if result.note:
         lines.append(f"_{_safe(result.note)}_")
     for warning in result.warnings:
@@ -107,11 +103,9 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
     return result.text, "\n\n".join(lines), gr.update(value=result.prompt, visible=bool(show_prompt))
 
 
-TAGGRAM_TAGGER = "musicnn-mtt"  # instruments, vocals and tempo feel read best over time
-
-
-def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
-    """Audio tab: streams (chunk rows, taggram image, summary markdown) as batches finish."""
+def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> Iterator[tuple]:
+    """Audio tab: streams (chunk rows, taggram image, summary markdown) as chunks are captioned.
+    `model`: the audio-captioning model; `taggram_tagger`: the tagging model drawn over time."""
     from lpmc.audio import format_timestamp
     from lpmc.captioning.pipeline import iter_caption_file
     from lpmc.tagging.taggram import taggram_image
@@ -121,13 +115,16 @@ def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
     progress = gr.Progress()
     taggram = None
     try:
-        for song in iter_caption_file(Path(path), model=model):
+        tagger = registry.candidates(TAGGING, taggram_tagger)
+        for song in iter_caption_file(Path(path), model=model, extra_taggers=tagger[:1]):
             progress(song.progress, desc="Captioning")
             rows = [[chunk.timestamp, chunk.text, ", ".join(chunk.tags)] for chunk in song.chunks]
-            if taggram is None and song.tag_results:
-                result = song.tag_results.get(TAGGRAM_TAGGER) or next(iter(song.tag_results.values()))
-                taggram = taggram_image(result)
+            drawn = song.taggram_tagger
+            if taggram is None and drawn:
+                taggram = taggram_image(song.tag_results[drawn])
             summary = [f"**Model:** {_safe(song.model)} · **Duration:** {format_timestamp(song.duration)}"]
+            if drawn:
+                summary.append(f"**Taggram:** {_safe(drawn)}")
             if song.note:
                 summary.append(f"_{_safe(song.note)}_")
             if song.summary:
@@ -137,14 +134,19 @@ def caption_audio(path: str | None, model: str) -> Iterator[tuple]:
         raise gr.Error(str(error)) from None
 
 
-def recommend_songs(image: str | None, text: str, catalog: str, library_db: str, top: float):
-    """Image tab: returns (song rows, analysis markdown, the player's song picker, the photo to show)."""
-    from lpmc.recommend import recommend
+def recommend_songs(
+    image: str | None, text: str, catalog: str, library_db: str, top: float, reader: str = AUTO
+):
+    """Image tab: returns (song rows, analysis markdown, the player's song picker, the photo to show).
+    `reader`: the image-understanding model ("auto": every available one)."""
+    from lpmc.recommend.recommend import recommend
 
     if not image:
         raise gr.Error("Upload a photo first.")
     try:
-        result = recommend(image, text=text or "", catalog=catalog, top=int(top), db=library_db or None)
+        result = recommend(
+            image, text=text or "", catalog=catalog, top=int(top), db=library_db or None, reader=reader
+        )
     except LpmcError as error:
         raise gr.Error(str(error)) from None
     rows = []

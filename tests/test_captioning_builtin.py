@@ -45,7 +45,8 @@ def tag_results(chunk_rows: dict[str, list[np.ndarray]], duration: float) -> dic
 def caption(audio: np.ndarray, rows: dict[str, list[np.ndarray]]) -> tuple[list[str], builtin.SongAnalysis]:
     duration = audio.size / SR
     analysis = analyse_song(audio, SR, chunk_bounds(duration), tag_results(rows, duration))
-    return BuiltinCaptioner().chunk_captions(analysis), analysis
+    texts = BuiltinCaptioner().caption_chunks(np.zeros(0, np.float32), analysis, batch_size=1)
+    return [text for batch in texts for text in batch], analysis
 
 
 def sentences(text: str) -> set[str]:

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lpmc.recommend import analyze_image
-from lpmc.recommend.analysis import label_words, time_words
+from lpmc.recommend.analysis import analyze_image
+from lpmc.recommend.analysis import time_words
+from lpmc.recommend.scenes import label_words
 from lpmc.recommend.colour import colour_mood, hue_saturation, valence_arousal
 from lpmc.recommend.mobilenet import load_mobilenet, preprocess
 from lpmc.recommend.moods import MOOD_VA, PHOTO_MOODS, nearest_moods

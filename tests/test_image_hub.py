@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from lpmc import registry
-from lpmc.recommend import analyze_image
+from lpmc.recommend.analysis import analyze_image
 from lpmc.recommend.hub import load_blip_captioner, load_clip
 
 PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
@@ -106,8 +106,15 @@ def test_blip_writes_a_caption_from_its_vocabulary(hub_dir):
 
 def test_analysis_uses_hub_models_when_they_are_present(hub_dir, monkeypatch):
     monkeypatch.setenv("LPMC_WEIGHTS_DIR", str(hub_dir))
-    monkeypatch.setattr(registry, "_loaded", {})  # load this test's tiny models, then forget them
-    analysis = analyze_image(PHOTOS / "sunset.jpg")
+    registry.reset()  # load this test's tiny models, then forget them
+    try:
+        analysis = analyze_image(PHOTOS / "sunset.jpg")
+        clip_only = analyze_image(PHOTOS / "sunset.jpg", reader="clip-vit-base-patch32")
+    finally:
+        registry.reset()
+    assert (
+        clip_only.models == ["clip-vit-base-patch32"] and clip_only.labels == [] and clip_only.caption is None
+    )
     assert analysis.models == ["mobilenet-v2", "blip-image-captioning-base", "clip-vit-base-patch32"]
     assert analysis.not_used == {}
     assert analysis.caption and analysis.context_words[analysis.caption] > 0

@@ -9,7 +9,7 @@ import soundfile
 
 from lpmc import registry
 from lpmc.audio import decode_audio
-from lpmc.recommend import recommend
+from lpmc.recommend.recommend import recommend
 from lpmc.recommend.library import (
     LIBRARY_TAGGERS,
     connect,

@@ -9,7 +9,7 @@ import soundfile
 
 from lpmc import registry
 from lpmc.captioning import cli, pipeline
-from lpmc.captioning.builtin import TAGGERS
+from lpmc.captioning.builtin import song_taggers
 from lpmc.errors import AudioError, InputError, ModelUnavailable
 
 SR = 22_050
@@ -59,7 +59,9 @@ def test_a_25_second_file_has_three_chunks_with_the_tail_kept(builtin_stream, so
     assert all(c.text and c.tags for c in result.chunks)
     assert "120 BPM" in result.chunks[0].text
     assert result.summary
-    assert set(result.tag_results) == set(TAGGERS)
+    assert (
+        set(result.tag_results) == set(song_taggers()) == {"musicnn-mtt", "musicnn-msd", "jamendo-moodtheme"}
+    )
     assert result.to_dict()["file"] == song_file
 
 
@@ -70,54 +72,85 @@ def test_streaming_progress_increases_to_one(builtin_stream):
 
 
 class RecordingCaptioner:
-    """Stands in for LP-MusicCaps (its weights cannot be downloaded here): records the batches it is given."""
+    """A real audio-captioning model, registered below as an entry of its own: it records what the pipeline
+    hands it and writes one plain caption per chunk, in batches of the size asked for."""
 
     def __init__(self):
-        self.batches = []
+        self.calls = []
 
-    def caption(self, chunks: np.ndarray) -> list[str]:
-        self.batches.append(chunks)
-        return [f"a chunk with {np.count_nonzero(chunk)} nonzero samples" for chunk in chunks]
+    def caption_chunks(self, audio, analysis, batch_size):
+        self.calls.append((audio.shape, audio.dtype, [(c.start, c.end) for c in analysis.chunks], batch_size))
+        for first in range(0, len(analysis.chunks), batch_size):
+            chunks = analysis.chunks[first : first + batch_size]
+            yield [f"{c.end - c.start:.0f} seconds of sound" for c in chunks]
 
 
-def test_lp_music_caps_gets_batches_of_padded_16khz_chunks(song_file, monkeypatch):
-    recorder = RecordingCaptioner()
-    real_load = registry.load
-    monkeypatch.setattr(
-        registry, "load", lambda name: recorder if name == "lp-music-caps-transfer" else real_load(name)
+def load_recorder(files):
+    return RecordingCaptioner()
+
+
+def load_not_a_captioner(files):
+    return object()
+
+
+def load_corrupt(files):
+    raise ModelUnavailable("the checkpoint is corrupt")
+
+
+def register_captioner(monkeypatch, name: str, loader: str, preference: int | None = 0):
+    """A registry entry of the audio-captioning task for this test only, preferred to every other."""
+    entry = registry.ModelEntry(
+        name=name,
+        task="audio-captioning",
+        source=registry.Composite(()),
+        loader=loader,
+        license="MIT",
+        citation="test",
+        size_mb=0.001,
+        preference=preference,
     )
-    stream = list(pipeline.iter_caption_file(song_file, model="lp-music-caps-transfer", batch_size=2))
-    assert [batch.shape for batch in recorder.batches] == [(2, 160_000), (1, 160_000)]
-    assert not recorder.batches[1][0, 5 * 16_000 + 10 :].any()  # the 5 s tail is zero-padded
+    monkeypatch.setitem(registry.MODELS, name, entry)
+    monkeypatch.setattr(registry.loading, "_loaded", {})
+
+
+def test_any_registered_captioner_gets_16khz_audio_and_streams_its_batches(song_file, monkeypatch):
+    register_captioner(monkeypatch, "recorder", "tests.test_pipeline:load_recorder")
+    stream = list(pipeline.iter_caption_file(song_file, model="auto", batch_size=2))
+    [(shape, dtype, bounds, batch_size)] = registry.load("recorder").calls
+    assert shape == (25 * 16_000,) and dtype == np.float32 and batch_size == 2
+    assert bounds == [(0.0, 10.0), (10.0, 20.0), (20.0, 25.0)]
     assert [len(result.chunks) for result in stream][-2:] == [2, 3]
-    assert stream[-1].model == "lp-music-caps-transfer" and stream[-1].progress == 1.0
-    assert stream[-1].chunks[2].end == pytest.approx(25.0)
+    assert stream[-1].model == "recorder" and stream[-1].note == "" and stream[-1].progress == 1.0
+    assert stream[-1].chunks[2].text == "5 seconds of sound"
     assert stream[-1].chunks[0].tags  # the taggers ran as well
 
 
-def test_auto_uses_the_builtin_captioner_and_says_why(monkeypatch):
-    monkeypatch.setattr(
-        registry, "availability", lambda name: registry.Availability(False, "weights missing")
+def test_auto_uses_the_builtin_captioner_and_says_why(song_file):
+    result = pipeline.caption_file(song_file, model="auto")
+    assert result.model == "builtin-captioner"
+    assert result.note.startswith("lp-music-caps-transfer was not used: transfer.pth")
+    assert "lp-music-caps-pretrain was not used" in result.note
+
+
+def test_auto_falls_back_when_a_model_fails_to_load(monkeypatch):
+    register_captioner(monkeypatch, "corrupt", "tests.test_pipeline:load_corrupt")
+    captioner, chosen = pipeline.load_captioner("auto")
+    assert (
+        chosen.name == "builtin-captioner"
+        and "corrupt was not used: the checkpoint is corrupt." in chosen.note
     )
-    model, note = pipeline.choose_model("auto")
-    assert model == "builtin-captioner"
-    assert "lp-music-caps-transfer" in note and "weights missing" in note
-
-
-def test_auto_falls_back_when_lp_music_caps_fails_to_load(monkeypatch):
-    def load(name):
-        if name == "lp-music-caps-transfer":
-            raise ModelUnavailable("the checkpoint is corrupt")
-        return real_load(name)
-
-    real_load = registry.load
-    monkeypatch.setattr(registry, "availability", lambda name: registry.Availability(True, "here"))
-    monkeypatch.setattr(registry, "load", load)
-    model, note, captioner = pipeline.load_captioner("auto")
-    assert model == "builtin-captioner" and "corrupt" in note
-    assert hasattr(captioner, "chunk_captions")
-    with pytest.raises(ModelUnavailable):
+    with pytest.raises(ModelUnavailable, match="corrupt"):
+        pipeline.load_captioner("corrupt")
+    with pytest.raises(ModelUnavailable, match="lp-music-caps-transfer is not available: transfer.pth"):
         pipeline.load_captioner("lp-music-caps-transfer")
+
+
+def test_a_loader_that_breaks_the_protocol_is_refused(monkeypatch):
+    register_captioner(
+        monkeypatch, "not-a-captioner", "tests.test_pipeline:load_not_a_captioner", preference=None
+    )
+    with pytest.raises(ModelUnavailable, match="does not implement AudioCaptioner"):
+        pipeline.load_captioner("not-a-captioner")
 
 
 def test_bad_inputs_get_clear_errors(tmp_path):
@@ -134,8 +167,8 @@ def test_bad_inputs_get_clear_errors(tmp_path):
         pipeline.caption_audio(np.zeros((2, SR), np.float32), SR, model="builtin")  # not mono
     with pytest.raises(AudioError):
         pipeline.caption_audio(music(0.5), SR, model="builtin")  # too short to tag
-    with pytest.raises(InputError):
-        pipeline.choose_model("gpt-music")
+    with pytest.raises(InputError, match="Unknown audio-captioning model 'gpt-music'. Choose one of: auto"):
+        pipeline.load_captioner("gpt-music")
 
 
 def test_caption_audio_takes_arrays():

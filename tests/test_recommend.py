@@ -10,7 +10,8 @@ import pytest
 
 from lpmc.errors import InputError
 from lpmc.recommend import catalog as catalog_module
-from lpmc.recommend import cli, recommend
+from lpmc.recommend import cli
+from lpmc.recommend.recommend import recommend
 from lpmc.recommend.catalog import derive_moods, load_catalog
 from lpmc.recommend.index import IVFIndex, best_first, top_k
 from lpmc.recommend.moods import MOOD_VA

@@ -11,7 +11,11 @@ from PIL import Image
 from lpmc import registry
 from lpmc.audio import chunk_bounds
 from lpmc.errors import AudioError
-from lpmc.tagging import TAGGER_NAMES, TagResult, cli, load_tagger, tag_many
+from lpmc.tagging import cli, load_tagger
+from lpmc.tagging.result import TagResult
+from lpmc.tagging.tagger import tag_many
+
+TAGGER_NAMES = registry.names("tagging")
 from lpmc.tagging.frontend import mel_filterbank
 from lpmc.tagging.result import window_starts
 from lpmc.tagging.taggram import taggram_image

@@ -8,8 +8,8 @@ import pytest
 
 from lpmc import settings
 from lpmc.errors import InputError, ModelUnavailable
-from lpmc.text import BACKENDS, STYLES, parse_tags, tags_to_caption
-from lpmc.text.caption import NOT_CONFIGURED
+from lpmc import registry
+from lpmc.text import STYLES, parse_tags, tags_to_caption
 from lpmc.text.cli import register
 from lpmc.text.prompts import SYSTEM_PROMPT, build_prompt
 
@@ -47,9 +47,9 @@ def test_no_tags_is_a_clear_input_error(tags):
 
 def test_auto_without_endpoint_uses_builtin_and_says_why():
     caption = tags_to_caption(["lo-fi", "mellow piano", "rainy night", "slow tempo"])
-    assert caption.backend == "builtin"
-    assert caption.note == NOT_CONFIGURED
-    assert "OPENAI_BASE_URL" in caption.note and "built-in writer" in caption.note
+    assert caption.backend == "tag-writer"
+    assert caption.note.startswith("llm-endpoint was not used: no LLM endpoint is configured")
+    assert "OPENAI_BASE_URL" in caption.note and "local-chat-llm was not used" in caption.note
     assert caption.text.startswith("This is a lo-fi song that features a mellow piano.")
     assert "<tags>" in caption.prompt  # the prompt an LLM would get is shown too
 
@@ -153,16 +153,23 @@ def test_builtin_attribute_prediction_proposes_compatible_attributes():
 def test_unknown_style_and_backend():
     with pytest.raises(InputError, match="Unknown style"):
         tags_to_caption(["rock"], style="poem")
-    with pytest.raises(InputError, match="Unknown backend"):
+    with pytest.raises(
+        InputError, match="Unknown tag-captioning model 'gpt'. Choose one of: auto, llm-endpoint"
+    ):
         tags_to_caption(["rock"], backend="gpt")
-    assert BACKENDS == ("auto", "builtin", "openai", "local")
+
+
+@pytest.mark.parametrize("alias, name", [("builtin", "tag-writer"), ("tag-writer", "tag-writer")])
+def test_aliases_name_the_same_entry(alias, name):
+    assert tags_to_caption(["rock"], backend=alias).backend == name
+    assert alias in registry.accepted("tag-captioning")
 
 
 def test_local_backend_unavailable_says_why(monkeypatch, tmp_path):
     monkeypatch.setenv("LPMC_WEIGHTS_DIR", str(tmp_path))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     monkeypatch.delenv("LPMC_LOCAL_LLM_DIR", raising=False)
-    with pytest.raises(ModelUnavailable, match="local backend is not available"):
+    with pytest.raises(ModelUnavailable, match="local-chat-llm is not available: .*LPMC_LOCAL_LLM"):
         tags_to_caption(["rock"], backend="local")
 
 
@@ -176,10 +183,10 @@ def run_cli(argv):
 def test_cli_single(capsys):
     assert run_cli(["tags2caption", "--tags", "rock, piano", "--backend", "builtin", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["backend"] == "builtin" and result["text"].startswith("This is a rock song")
+    assert result["backend"] == "tag-writer" and result["text"].startswith("This is a rock song")
     assert run_cli(["tags2caption", "--tags", "rock", "--style", "summary"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip() == "A rock song." and NOT_CONFIGURED in captured.err
+    assert captured.out.strip() == "A rock song." and "llm-endpoint was not used" in captured.err
 
 
 def test_cli_batch_reports_bad_lines_and_continues(tmp_path, capsys):
@@ -192,6 +199,6 @@ def test_cli_batch_reports_bad_lines_and_continues(tmp_path, capsys):
     assert run_cli(["tags2caption", "--jsonl", str(batch), "--backend", "builtin"]) == 1
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line.get("id") for line in lines] == [1, 2, None, "x"]
-    assert lines[0]["backend"] == "builtin" and lines[0]["caption"].startswith("This is a rock song")
+    assert lines[0]["backend"] == "tag-writer" and lines[0]["caption"].startswith("This is a rock song")
     assert "at least one tag" in lines[1]["error"] and "not a JSON object" in lines[2]["error"]
     assert "🎷" in lines[3]["caption"]

@@ -98,7 +98,7 @@ def test_success_sends_prompt_model_and_key(endpoint):
     endpoint.script = [(200, completion("A calm lo-fi piece with a mellow piano."), 0)]
     caption = tags_to_caption(TAGS, "writing", "openai")
     assert caption.text == "A calm lo-fi piece with a mellow piano."
-    assert caption.backend == "openai" and caption.note == ""
+    assert caption.backend == "llm-endpoint" and caption.note == ""
     assert "test-model" in caption.model and endpoint.url in caption.model
     request = endpoint.requests[0]
     assert request["path"] == "/v1/chat/completions"
@@ -111,7 +111,7 @@ def test_success_sends_prompt_model_and_key(endpoint):
 def test_auto_uses_a_configured_endpoint(endpoint):
     endpoint.script = [(200, completion("Rainy-night lo-fi."), 0)]
     caption = tags_to_caption(TAGS)
-    assert (caption.backend, caption.text, caption.note) == ("openai", "Rainy-night lo-fi.", "")
+    assert (caption.backend, caption.text, caption.note) == ("llm-endpoint", "Rainy-night lo-fi.", "")
 
 
 def test_401_is_not_retried_and_never_shows_the_key(endpoint, caplog, capsys):
@@ -123,7 +123,7 @@ def test_401_is_not_retried_and_never_shows_the_key(endpoint, caplog, capsys):
     assert SECRET not in str(raised.value)
     endpoint.script = [(401, error_body(f"Incorrect API key provided: {SECRET}"), 0)]
     caption = tags_to_caption(TAGS, "writing", "auto")  # auto falls back and says why
-    assert caption.backend == "builtin" and "rejected the API key" in caption.note
+    assert caption.backend == "tag-writer" and "rejected the API key" in caption.note
     assert SECRET not in caption.note + caption.text + caption.prompt
     assert SECRET not in caplog.text and SECRET not in "".join(capsys.readouterr())
 
@@ -177,7 +177,7 @@ def test_connection_refused(monkeypatch):
     with pytest.raises(BackendError, match="Cannot connect to the LLM endpoint"):
         tags_to_caption(TAGS, "writing", "openai")
     caption = tags_to_caption(TAGS)
-    assert caption.backend == "builtin" and "Cannot connect" in caption.note and caption.text
+    assert caption.backend == "tag-writer" and "Cannot connect" in caption.note and caption.text
 
 
 def test_attribute_prediction_reads_json_in_a_code_fence(endpoint):
@@ -208,10 +208,10 @@ def test_batch_cli_with_endpoint_keeps_going_after_a_bad_line(endpoint, capsys):
     ]
     assert run_batch(lines, "writing", "openai") == 1
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert out[0] == {"id": "a", "caption": "First.", "backend": "openai"}
+    assert out[0] == {"id": "a", "caption": "First.", "backend": "llm-endpoint"}
     assert out[1]["id"] == "b" and "at least one tag" in out[1]["error"]
     assert "not valid JSON" in out[2]["error"]
-    assert out[3] == {"id": "c", "caption": "Third.", "backend": "openai"}
+    assert out[3] == {"id": "c", "caption": "Third.", "backend": "llm-endpoint"}
 
 
 @pytest.mark.parametrize(

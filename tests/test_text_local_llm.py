@@ -1,5 +1,7 @@
 """The local transformers chat backend, with a tiny randomly initialised model built offline by the test."""
 
+import dataclasses
+
 import pytest
 
 from lpmc.errors import ModelUnavailable
@@ -54,7 +56,7 @@ def test_local_model_answers_deterministically(tmp_path, monkeypatch):
     import lpmc.text.local_llm as local_llm
 
     monkeypatch.setattr(local_llm, "MAX_NEW_TOKENS", 12)
-    model = load_local_llm({"dir": build_tiny_chat_model(tmp_path / "tiny-chat")})
+    model = load_local_llm({"dir": build_tiny_chat_model(tmp_path / "tiny-chat")}).chat
     messages = build_prompt(["rock", "piano"], "writing")
     first, second = model.complete(messages), model.complete(messages)
     assert first == second  # greedy decoding
@@ -75,18 +77,13 @@ def test_tags_to_caption_with_a_registered_local_model(tmp_path, monkeypatch):
 
     monkeypatch.setattr(local_llm, "MAX_NEW_TOKENS", 8)
     monkeypatch.setenv("LPMC_LOCAL_LLM_DIR", str(build_tiny_chat_model(tmp_path / "tiny-chat")))
-    entry = registry.ModelEntry(
-        name="local-chat-llm",
-        task="tag-captioning",
+    entry = dataclasses.replace(
+        registry.MODELS["local-chat-llm"],
         source=registry.HubRepo("Qwen/Qwen2.5-0.5B-Instruct", env_var="LPMC_LOCAL_LLM_DIR"),
-        loader="lpmc.text.local_llm:load_local_llm",
-        license="test",
-        citation="test",
-        size_mb=0.1,
     )
     monkeypatch.setitem(registry.MODELS, "local-chat-llm", entry)
-    monkeypatch.delitem(registry._loaded, "local-chat-llm", raising=False)
+    registry.reset()
     caption = tags_to_caption(["rock", "piano"], "summary", "local")
-    registry._loaded.pop("local-chat-llm", None)  # the tiny model must not outlive the test
-    assert caption.backend == "local" and caption.model == "tiny-chat" and caption.note == ""
+    registry.reset()  # the tiny model must not outlive the test
+    assert caption.backend == "local-chat-llm" and caption.model == "tiny-chat" and caption.note == ""
     assert isinstance(caption.text, str) and "single-sentence summary" in caption.prompt

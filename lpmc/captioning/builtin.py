@@ -9,18 +9,18 @@ a sentence word for word.
 """
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from lpmc import registry
 from lpmc.captioning import descriptors as measure
+from lpmc.tasks import TAGGING
 from lpmc.text.writer import write_caption
 
 NAME = "builtin-captioner"
 
-# Taggers whose tags the captioner reads; the pipeline runs them for every song.
-TAGGERS = ("musicnn-mtt", "musicnn-msd", "jamendo-moodtheme")
 MOOD_TAGGER = "jamendo-moodtheme"
 
 
@@ -376,22 +376,32 @@ def song_level_tags(chunks: list[ChunkAnalysis]) -> list[str]:
     return tags + [mood for mood, _ in moods if mood not in tags]
 
 
+def song_taggers() -> list[str]:
+    """The taggers whose tags the captioner reads (its registry entry's parts); the pipeline runs them for
+    every song."""
+    parts = registry.get(NAME).source.parts
+    return [part for part in parts if registry.get(part).task == TAGGING]
+
+
 class BuiltinCaptioner:
     """Writes chunk captions and a song summary from a SongAnalysis; holds no model of its own."""
 
     name = NAME
 
-    def chunk_captions(self, analysis: SongAnalysis) -> list[str]:
-        """One caption per chunk, in order."""
-        captions: list[str] = []
+    def caption_chunks(
+        self, audio: np.ndarray, analysis: SongAnalysis, batch_size: int
+    ) -> Iterator[list[str]]:
+        """The audio-captioning protocol: one caption per chunk, yielded as soon as it is written (the
+        analysis already holds everything the captions say, so `audio` and `batch_size` are not needed)."""
+        previous_text = ""
         previous: ChunkAnalysis | None = None
         # The first chunk with sound also states the song's tempo and key.
         first_sound = next((i for i, chunk in enumerate(analysis.chunks) if not chunk.silence), -1)
         for index, chunk in enumerate(analysis.chunks):
             text = self._caption(chunk, previous, analysis.song, index, index == first_sound)
-            captions.append(_differ_from(text, captions[-1] if captions else "", chunk))
+            previous_text = _differ_from(text, previous_text, chunk)
             previous = chunk
-        return captions
+            yield [previous_text]
 
     def summary(self, analysis: SongAnalysis) -> str:
         """A song-level caption from the song's heard tags and measured descriptors."""

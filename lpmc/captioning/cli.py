@@ -3,11 +3,14 @@
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from lpmc import settings
-from lpmc.audio import format_timestamp
-from lpmc.captioning.pipeline import MODEL_CHOICES, SongCaption, iter_caption_file
+from lpmc import registry, settings
 from lpmc.errors import InputError, LpmcError
+from lpmc.tasks import AUDIO_CAPTIONING, AUTO
+
+if TYPE_CHECKING:
+    from lpmc.captioning.pipeline import SongCaption
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,9 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a/aac files")
     parser.add_argument(
         "--model",
-        choices=MODEL_CHOICES,
-        default="auto",
-        help="captioning model; auto = LP-MusicCaps (transfer) when its weights are here, else builtin",
+        choices=registry.accepted(AUDIO_CAPTIONING),
+        default=AUTO,
+        metavar="NAME",
+        help=f"a registry model of {AUDIO_CAPTIONING} ({', '.join(registry.accepted(AUDIO_CAPTIONING))}); "
+        "auto = the first that is available (LP-MusicCaps when its weights are here, else builtin)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON: per file, the chunk captions")
     parser.add_argument(
@@ -48,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _caption(path: str, args: argparse.Namespace) -> SongCaption:
+def _caption(path: str, args: argparse.Namespace) -> "SongCaption":
     """The finished caption; in human mode each chunk is printed as soon as it is captioned."""
+    from lpmc.captioning.pipeline import iter_caption_file
+
     printed = 0
     result = None
     for result in iter_caption_file(path, args.model, args.batch_size):
@@ -65,8 +72,10 @@ def _caption(path: str, args: argparse.Namespace) -> SongCaption:
     return result
 
 
-def header(result: SongCaption) -> str:
+def header(result: "SongCaption") -> str:
     """First lines of the human output: file, length, model and why a stronger model was not used."""
+    from lpmc.audio import format_timestamp
+
     lines = [f"{result.file}  ({format_timestamp(result.duration)}, {result.model})"]
     if result.note:
         lines.append(f"  note: {result.note}")

@@ -10,7 +10,7 @@ yields the growing result after each batch so a UI can show captions and a progr
 import dataclasses
 import math
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,21 +19,18 @@ import numpy as np
 
 from lpmc import registry, settings
 from lpmc.audio import chunk_bounds, decode_audio, format_timestamp, resample
-from lpmc.captioning.builtin import NAME as BUILTIN
-from lpmc.captioning.builtin import TAGGERS, BuiltinCaptioner, SongAnalysis, analyse_song
-from lpmc.errors import AudioError, InputError, ModelUnavailable
-from lpmc.tagging import load_tagger, tag_many
+from lpmc.captioning.builtin import BuiltinCaptioner, SongAnalysis, analyse_song, song_taggers
+from lpmc.errors import AudioError
+from lpmc.tagging import load_tagger
+from lpmc.tagging.tagger import tag_many
+from lpmc.tasks import AUDIO_CAPTIONING, AUTO, AudioCaptioner, Tagger
 
 SAMPLE_RATE = 16_000
 RESAMPLE_METHOD = "kaiser_best"  # musicnn's resampler: its taggers hear what they were trained on
 CHUNK_SECONDS = 10.0
-CHUNK_SAMPLES = int(CHUNK_SECONDS * SAMPLE_RATE)
-LP_MUSIC_CAPS = ("lp-music-caps-transfer", "lp-music-caps-pretrain", "lp-music-caps-supervised")
-AUTO_PREFERENCE = LP_MUSIC_CAPS[0]  # what "auto" uses when its weights are here
-MODEL_CHOICES = ("auto", "builtin", *LP_MUSIC_CAPS)
-# Share of the progress bar done after decoding and after tagging; LP-MusicCaps batches fill the rest.
+# Share of the progress bar done after decoding and after tagging; the chunk captions fill the rest.
 DECODED_PROGRESS = 0.05
-TAGGED_PROGRESS = {BUILTIN: 0.95, **dict.fromkeys(LP_MUSIC_CAPS, 0.2)}
+TAGGED_PROGRESS = 0.3
 
 
 @dataclass
@@ -69,6 +66,7 @@ class SongCaption:
     summary: str = ""
     progress: float = 0.0
     tag_results: dict[str, Any] = field(default_factory=dict)  # tagger name -> TagResult (taggram)
+    taggram_tagger: str = ""  # the tagger whose taggram a page draws ("" until it has run)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,47 +79,34 @@ class SongCaption:
         }
 
 
-def choose_model(model: str = "auto") -> tuple[str, str]:
-    """(registry name of the captioning model to use, note saying why a stronger one is not used)."""
-    if model == "auto":
-        status = registry.availability(AUTO_PREFERENCE)
-        if status:
-            return AUTO_PREFERENCE, ""
-        return BUILTIN, f"{AUTO_PREFERENCE} was not used: {status.reason}"
-    if model in ("builtin", BUILTIN):
-        return BUILTIN, ""
-    if model in LP_MUSIC_CAPS:
-        return model, ""
-    raise InputError(f"Unknown captioning model '{model}'. Choose one of: {', '.join(MODEL_CHOICES)}.")
-
-
-def load_captioner(model: str = "auto") -> tuple[str, str, Any]:
-    """(registry name, note, loaded captioner). With "auto", a stronger model that fails to load falls back
-    to the built-in captioner and the note says why; a model asked for by name raises ModelUnavailable."""
-    name, note = choose_model(model)
-    try:
-        return name, note, registry.load(name)
-    except ModelUnavailable as error:
-        if model != "auto":
-            raise
-        return BUILTIN, f"{name} could not be loaded: {error}", registry.load(BUILTIN)
+def load_captioner(model: str = AUTO) -> tuple[AudioCaptioner, registry.Chosen]:
+    """(loaded captioner, which registry entry it is and why the ones preferred to it are not used).
+    `model` is "auto", an audio-captioning entry's name or alias; with "auto" an entry that is unavailable
+    or fails to load gives way to the next; one chosen by name raises ModelUnavailable instead."""
+    return registry.load_first(AUDIO_CAPTIONING, model)
 
 
 def iter_caption_file(
-    path: str | Path, model: str = "auto", batch_size: int = settings.CAPTION_BATCH_SIZE
+    path: str | Path,
+    model: str = AUTO,
+    batch_size: int = settings.CAPTION_BATCH_SIZE,
+    extra_taggers: Sequence[str] = (),
 ) -> Iterator[SongCaption]:
-    """Caption an audio file, yielding the growing SongCaption (progress 0..1, last one complete)."""
-    name, note, captioner = load_captioner(model)  # before decoding: an unavailable model fails fast
+    """Caption an audio file, yielding the growing SongCaption (progress 0..1, last one complete).
+    `extra_taggers`: tagging models (names or aliases) run besides the captioner's own, e.g. for a taggram;
+    the first of them is the result's `taggram_tagger`."""
+    captioner, chosen = load_captioner(model)  # before decoding: an unavailable model fails fast
+    taggers = _taggers(extra_taggers)
     # The decoded samples are passed on, not kept here, so they are freed once resampled.
-    yield from _iter_caption(*decode_audio(path), name, note, captioner, str(path), batch_size)
+    yield from _iter_caption(*decode_audio(path), captioner, chosen, str(path), batch_size, taggers)
 
 
-def caption_file(path: str | Path, model: str = "auto") -> SongCaption:
+def caption_file(path: str | Path, model: str = AUTO) -> SongCaption:
     """Caption an audio file completely."""
     return _last(iter_caption_file(path, model))
 
 
-def caption_audio(audio: np.ndarray, sr: int, model: str = "auto", name: str = "") -> SongCaption:
+def caption_audio(audio: np.ndarray, sr: int, model: str = AUTO, name: str = "") -> SongCaption:
     """Caption mono float audio (n,) sampled at `sr` Hz (the length limit applies as for files)."""
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim != 1:
@@ -133,8 +118,9 @@ def caption_audio(audio: np.ndarray, sr: int, model: str = "auto", name: str = "
             f"The audio is {format_timestamp(audio.size / sr)} long; the limit is "
             f"{format_timestamp(settings.MAX_AUDIO_SECONDS)} (set LPMC_MAX_AUDIO_SECONDS to change it)."
         )
-    chosen, note, captioner = load_captioner(model)
-    return _last(_iter_caption(audio, sr, chosen, note, captioner, name, settings.CAPTION_BATCH_SIZE))
+    captioner, chosen = load_captioner(model)
+    taggers = _taggers(())
+    return _last(_iter_caption(audio, sr, captioner, chosen, name, settings.CAPTION_BATCH_SIZE, taggers))
 
 
 def _last(results: Iterator[SongCaption]) -> SongCaption:
@@ -142,42 +128,48 @@ def _last(results: Iterator[SongCaption]) -> SongCaption:
 
 
 def _iter_caption(
-    audio: np.ndarray, sr: int, model: str, note: str, captioner: Any, name: str, batch_size: int
+    audio: np.ndarray,
+    sr: int,
+    captioner: AudioCaptioner,
+    chosen: registry.Chosen,
+    name: str,
+    batch_size: int,
+    taggers: list[Tagger],
 ) -> Iterator[SongCaption]:
-    result = SongCaption(file=name, model=model, note=note, duration=audio.size / sr)
+    result = SongCaption(file=name, model=chosen.name, note=chosen.note, duration=audio.size / sr)
     audio = resample(audio, sr, SAMPLE_RATE, RESAMPLE_METHOD)
     if not np.all(np.isfinite(audio)):
         raise AudioError("The audio contains NaN or infinite samples; it cannot be captioned.")
     result.progress = DECODED_PROGRESS
     yield _snapshot(result)
 
-    tagged = TAGGED_PROGRESS[model]
-    groups = _by_front_end([load_tagger(name) for name in TAGGERS])
+    groups = _by_front_end(taggers)
     for done, group in enumerate(groups, 1):
         for tagger, found in zip(group, tag_many(group, audio, SAMPLE_RATE), strict=True):
             result.tag_results[tagger.name] = found
+        result.taggram_tagger = taggers[0].name if taggers[0].name in result.tag_results else ""
         # One more step than groups: the analysis below ends the tagging share of the bar.
-        result.progress = _between(DECODED_PROGRESS, tagged, done / (len(groups) + 1))
+        result.progress = _between(DECODED_PROGRESS, TAGGED_PROGRESS, done / (len(groups) + 1))
         yield _snapshot(result)
-    bounds = chunk_bounds(result.duration, CHUNK_SECONDS)
-    analysis = analyse_song(audio, SAMPLE_RATE, bounds, result.tag_results)
-    # LP-MusicCaps captions chunks only: the song-level summary is always the built-in one.
+    analysis = analyse_song(
+        audio, SAMPLE_RATE, chunk_bounds(result.duration, CHUNK_SECONDS), result.tag_results
+    )
     result.summary = BuiltinCaptioner().summary(analysis)
-    result.progress = tagged
-    if model == BUILTIN:
-        texts = captioner.chunk_captions(analysis)
-        result.chunks = [_chunk_caption(analysis, index, text) for index, text in enumerate(texts)]
-        result.progress = 1.0
-        yield _snapshot(result)
-        return
+    result.progress = TAGGED_PROGRESS
     yield _snapshot(result)
-    batch_size = max(1, batch_size)
-    for first in range(0, len(bounds), batch_size):
-        indices = range(first, min(first + batch_size, len(bounds)))
-        texts = captioner.caption(np.stack([_padded_chunk(audio, bounds[i][0]) for i in indices]))
-        result.chunks += [_chunk_caption(analysis, i, text) for i, text in zip(indices, texts, strict=True)]
-        result.progress = _between(tagged, 1.0, len(result.chunks) / len(bounds))
+    for texts in captioner.caption_chunks(audio, analysis, max(1, batch_size)):
+        first = len(result.chunks)
+        result.chunks += [_chunk_caption(analysis, first + i, text) for i, text in enumerate(texts)]
+        result.progress = _between(TAGGED_PROGRESS, 1.0, len(result.chunks) / len(analysis.chunks))
         yield _snapshot(result)
+
+
+def _taggers(extra: Sequence[str]) -> list[Tagger]:
+    """The loaded taggers for a song: `extra` first (the taggram's), then the built-in captioner's, which
+    always run whichever model writes the text: they give the tags heard in each chunk and the summary."""
+    loaded = [load_tagger(name) for name in extra]
+    names = {tagger.name for tagger in loaded}
+    return loaded + [load_tagger(name) for name in song_taggers() if name not in names]
 
 
 def _between(start: float, end: float, fraction: float) -> float:
@@ -195,13 +187,6 @@ def _by_front_end(taggers: list) -> list[list]:
 def _chunk_caption(analysis: SongAnalysis, index: int, text: str) -> ChunkCaption:
     chunk = analysis.chunks[index]
     return ChunkCaption(chunk.start, chunk.end, text, chunk.tags)
-
-
-def _padded_chunk(audio: np.ndarray, start_seconds: float) -> np.ndarray:
-    """(160000,) the 10 s of 16 kHz audio from `start_seconds`, zero-padded past the end of the song."""
-    start = int(round(start_seconds * SAMPLE_RATE))
-    chunk = audio[start : start + CHUNK_SAMPLES]
-    return np.pad(chunk, (0, CHUNK_SAMPLES - chunk.size))
 
 
 def _snapshot(result: SongCaption) -> SongCaption:

@@ -1,6 +1,9 @@
-"""Image -> music: read a photo's scene and mood, recommend songs from a catalog or the user's library."""
+"""Image -> music: read a photo's scene and mood, recommend songs from a catalog or the user's library.
 
-from lpmc.recommend.analysis import ImageAnalysis, analyze_image
-from lpmc.recommend.recommend import Recommendation, SongResult, recommend
+from lpmc.recommend.recommend import recommend
+result = recommend("photo.jpg", text="road trip", catalog="jamendo", top=10)
+"""
 
-__all__ = ["ImageAnalysis", "Recommendation", "SongResult", "analyze_image", "recommend"]
+# Where songs come from, and the most songs one request may ask for.
+CATALOGS = ("jamendo", "pmemo", "library")
+MAX_TOP = 100

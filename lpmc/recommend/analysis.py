@@ -13,30 +13,18 @@ from datetime import datetime
 from typing import Any
 
 from lpmc import registry
-from lpmc.errors import LpmcError
 from lpmc.recommend.colour import ColourMood, colour_mood
-from lpmc.recommend.image import ImageSource, Photo, load_photo
-from lpmc.recommend.mobilenet import MobileNetClassifier
-from lpmc.recommend.moods import MOOD_VA, PHOTO_MOODS, mood_position, nearest_moods
-from lpmc.recommend.scenes import cue_words, label_name, scene_words
+from lpmc.recommend.image import ImageSource, load_photo
+from lpmc.recommend.moods import MOOD_VA, mood_position, nearest_moods
+from lpmc.recommend.scenes import cue_words
+from lpmc.tasks import AUTO, IMAGE_UNDERSTANDING
 
-CLASSIFIER = "mobilenet-v2"
-CAPTIONER = "blip-image-captioning-base"
-CLIP = "clip-vit-base-patch32"
-
-LABEL_COUNT = 5
-LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to use
 COLOUR_MOOD_WEIGHT = 0.8
 SEASON_WEIGHT = 0.6
 HOLIDAY_WEIGHT = 0.9
 TIME_OF_DAY_WEIGHT = 0.5
 TEXT_SHARE = 0.5  # the user said it: their text weighs as much as all the photo's words together
 CAPTION_WEIGHT = 1.2
-CLIP_SCENES = (
-    "beach", "sunset", "mountains", "forest", "city at night", "city street", "snow", "rain", "desert",
-    "countryside", "ocean", "lake", "concert", "party", "wedding", "road trip", "storm", "home",
-)  # fmt: skip
-CLIP_MIN_PROBABILITY = 0.1
 WORD_MOOD_SHARE = 0.5  # most of the photo's valence/arousal that mood-bearing words can decide
 
 
@@ -87,18 +75,25 @@ class ImageAnalysis:
         return " ".join(lines)
 
 
-def analyze_image(image: ImageSource, text: str = "") -> ImageAnalysis:
-    """Understand a photo (path or PIL image) plus optional user text. Raises ImageError for bad images."""
+def analyze_image(image: ImageSource, text: str = "", reader: str = AUTO) -> ImageAnalysis:
+    """Understand a photo (path or PIL image) plus optional user text. `reader`: "auto" (every available
+    image-understanding model of the registry, their words combined) or one entry's name. Raises
+    ImageError for bad images, ModelUnavailable when a reader chosen by name cannot run."""
     photo = load_photo(image)
-    classifier = _classifier()
-    labels = [(label, p) for label, p in classifier.top(photo.rgb, LABEL_COUNT) if p >= LABEL_MIN_PROBABILITY]
+    readers, not_used = registry.load_available(IMAGE_UNDERSTANDING, reader)
     colour = colour_mood(photo.rgb)
-    scene = label_words(labels)
-    _merge(scene, cue_words(colour.scene_words))
+    labels: list[tuple[str, float]] = []
+    scene: dict[str, float] = {}
     context = time_words(photo.taken)
-    models, not_used = [CLASSIFIER], {}
-    caption = _run_captioner(photo, context, models, not_used)
-    _run_clip(photo, scene, models, not_used)
+    caption = None
+    for _, model in readers:
+        reading = model.read(photo)
+        labels += reading.labels
+        _merge(scene, reading.words)
+        if reading.caption:
+            caption = reading.caption
+            context[caption] = CAPTION_WEIGHT
+    _merge(scene, cue_words(colour.scene_words))
     valence, arousal = photo_position(colour, {**scene, **context})
     moods = {word: round(COLOUR_MOOD_WEIGHT * w, 3) for word, w in nearest_moods(valence, arousal).items()}
     text = " ".join(text.split())
@@ -115,18 +110,9 @@ def analyze_image(image: ImageSource, text: str = "") -> ImageAnalysis:
         colour=colour,
         caption=caption,
         taken=photo.taken.isoformat() if photo.taken else None,
-        models=models,
+        models=[name for name, _ in readers],
         not_used=not_used,
     )
-
-
-def label_words(labels: list[tuple[str, float]]) -> dict[str, float]:
-    """ImageNet (label, probability) -> object and scene words weighted by probability (summed)."""
-    words: dict[str, float] = {}
-    for label, probability in labels:
-        for word in (label_name(label), *scene_words(label)):
-            words[word] = round(min(1.0, words.get(word, 0.0) + probability), 3)
-    return words
 
 
 def time_words(taken: datetime | None) -> dict[str, float]:
@@ -164,48 +150,3 @@ def photo_position(colour: ColourMood, words: dict[str, float]) -> tuple[float, 
 def _merge(words: dict[str, float], more: dict[str, float]) -> None:
     for word, weight in more.items():
         words[word] = max(weight, words.get(word, 0.0))
-
-
-def _classifier() -> MobileNetClassifier:
-    return registry.load(CLASSIFIER)
-
-
-def _hub_model(name: str, not_used: dict[str, str]) -> Any | None:
-    """The loaded hub model, or None with the reason recorded in `not_used`."""
-    status = registry.availability(name)
-    if not status.available:
-        not_used[name] = status.reason
-        return None
-    try:
-        return registry.load(name)
-    except LpmcError as error:
-        not_used[name] = str(error)
-        return None
-
-
-def _run_captioner(photo: Photo, context: dict[str, float], models: list[str], not_used: dict[str, str]):
-    captioner = _hub_model(CAPTIONER, not_used)
-    if captioner is None:
-        return None
-    caption = captioner.caption(photo.to_pil())
-    models.append(CAPTIONER)
-    if caption:
-        context[caption] = CAPTION_WEIGHT
-    return caption
-
-
-def _run_clip(photo: Photo, scene: dict[str, float], models: list[str], not_used: dict[str, str]) -> None:
-    clip = _hub_model(CLIP, not_used)
-    if clip is None:
-        return
-    for vocabulary in (CLIP_SCENES, PHOTO_MOODS):
-        probabilities = clip.scores(photo.to_pil(), list(vocabulary))
-        _merge(
-            scene,
-            {
-                w: round(float(p), 3)
-                for w, p in zip(vocabulary, probabilities, strict=True)
-                if p >= CLIP_MIN_PROBABILITY
-            },
-        )
-    models.append(CLIP)

@@ -2,8 +2,15 @@
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from lpmc.recommend.recommend import CATALOGS, MAX_TOP, Recommendation, recommend
+from lpmc import registry
+from lpmc.recommend import CATALOGS, MAX_TOP
+from lpmc.tasks import AUTO, IMAGE_UNDERSTANDING
+
+if TYPE_CHECKING:
+    from lpmc.recommend.recommend import Recommendation
+
 
 TOP_WORDS = 12
 
@@ -17,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--top", type=int, default=10, help=f"number of songs (1-{MAX_TOP})")
     parser.add_argument("--catalog", choices=CATALOGS, default="jamendo", help="where the songs come from")
     parser.add_argument("--db", default=None, metavar="PATH", help="library index (for --catalog library)")
+    parser.add_argument(
+        "--reader",
+        choices=registry.accepted(IMAGE_UNDERSTANDING),
+        default=AUTO,
+        metavar="NAME",
+        help=f"the {IMAGE_UNDERSTANDING} model ({', '.join(registry.accepted(IMAGE_UNDERSTANDING))}); "
+        "auto = every available one, combined",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON: analysis and songs")
     parser.set_defaults(func=run)
 
@@ -27,7 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = recommend(args.image, text=args.text, catalog=args.catalog, top=args.top, db=args.db)
+    from lpmc.recommend.recommend import recommend
+
+    result = recommend(
+        args.image, text=args.text, catalog=args.catalog, top=args.top, db=args.db, reader=args.reader
+    )
     print(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if args.json else describe(result))
     return 0
 
@@ -42,7 +61,7 @@ def run_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(result: Recommendation) -> str:
+def describe(result: "Recommendation") -> str:
     """Human-readable: what the photo says, then the songs with why."""
     analysis = result.analysis
     words = ", ".join(f"{word} {weight:.2f}" for word, weight in list(analysis.words().items())[:TOP_WORDS])

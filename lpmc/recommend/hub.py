@@ -10,9 +10,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from lpmc.recommend.image import Photo
+from lpmc.recommend.moods import PHOTO_MOODS
+from lpmc.recommend.reading import PhotoReading
+
 CAPTION_MAX_TOKENS = 30
 CAPTION_BEAMS = 3
 CLIP_TEMPLATE = "a photo that looks {}"
+CLIP_SCENES = (
+    "beach", "sunset", "mountains", "forest", "city at night", "city street", "snow", "rain", "desert",
+    "countryside", "ocean", "lake", "concert", "party", "wedding", "road trip", "storm", "home",
+)  # fmt: skip
+CLIP_MIN_PROBABILITY = 0.1
 
 
 class BlipCaptioner:
@@ -35,6 +44,10 @@ class BlipCaptioner:
             )
         return self.processor.decode(ids[0], skip_special_tokens=True).strip()
 
+    def read(self, photo: Photo) -> PhotoReading:
+        """The image-understanding protocol: the photo's caption (its words join the photo's words)."""
+        return PhotoReading(caption=self.caption(photo.to_pil()) or None)
+
 
 class ClipZeroShot:
     def __init__(self, folder: Path):
@@ -52,6 +65,21 @@ class ClipZeroShot:
         with torch.inference_mode():
             logits = self.model(**inputs).logits_per_image[0]
         return torch.softmax(logits, dim=-1).numpy().astype(np.float32)
+
+    def read(self, photo: Photo) -> PhotoReading:
+        """The image-understanding protocol: the scenes and moods CLIP finds likely, with their probability
+        (each vocabulary is a separate softmax: one scene and one mood compete only among their own)."""
+        words = {}
+        for vocabulary in (CLIP_SCENES, PHOTO_MOODS):
+            probabilities = self.scores(photo.to_pil(), list(vocabulary))
+            words.update(
+                {
+                    w: round(float(p), 3)
+                    for w, p in zip(vocabulary, probabilities, strict=True)
+                    if p >= CLIP_MIN_PROBABILITY
+                }
+            )
+        return PhotoReading(words=words)
 
 
 def load_blip_captioner(files: dict[str, Path]) -> BlipCaptioner:

@@ -123,7 +123,8 @@ def index_folder(
 def shipped_tagger() -> TrackTagger:
     """Tag files with LIBRARY_TAGGERS (loaded once): style tags from musicnn, moods from MTG-Jamendo."""
     from lpmc.audio import decode_audio
-    from lpmc.tagging import load_tagger, tag_many
+    from lpmc.tagging import load_tagger
+    from lpmc.tagging.tagger import tag_many
 
     taggers = [load_tagger(name) for name in LIBRARY_TAGGERS]
 

@@ -11,10 +11,15 @@ import numpy as np
 from PIL import Image
 
 from lpmc import settings
+from lpmc.recommend.image import Photo
+from lpmc.recommend.reading import PhotoReading
+from lpmc.recommend.scenes import label_words
 
 INPUT_SIDE = 224
 PIXEL_CENTRE = 128.0
 BACKGROUND_INDEX = 0
+LABEL_COUNT = 5
+LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to use
 
 
 class MobileNetClassifier:
@@ -24,7 +29,7 @@ class MobileNetClassifier:
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = settings.TORCH_THREADS  # 0: onnxruntime's default
+        options.intra_op_num_threads = settings.torch_threads()  # 0: onnxruntime's default
         self.session = onnxruntime.InferenceSession(
             str(onnx_path), options, providers=["CPUExecutionProvider"]
         )
@@ -42,6 +47,11 @@ class MobileNetClassifier:
         probabilities[BACKGROUND_INDEX] = 0.0
         order = np.argsort(-probabilities)[:k]
         return [(self.labels[i], float(probabilities[i])) for i in order]
+
+    def read(self, photo: Photo) -> PhotoReading:
+        """The image-understanding protocol: the confident ImageNet classes and the words they imply."""
+        labels = [(label, p) for label, p in self.top(photo.rgb, LABEL_COUNT) if p >= LABEL_MIN_PROBABILITY]
+        return PhotoReading(labels=labels, words=label_words(labels))
 
 
 def preprocess(rgb: np.ndarray) -> np.ndarray:

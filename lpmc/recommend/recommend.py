@@ -14,11 +14,13 @@ from typing import Any
 import numpy as np
 
 from lpmc.errors import InputError
+from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.recommend.analysis import ImageAnalysis, analyze_image
 from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
 from lpmc.recommend.image import ImageSource
 from lpmc.recommend.index import best_first
 from lpmc.recommend.moods import compatibility, mood_distance
+from lpmc.tasks import AUTO
 
 TEXT_WEIGHT = 1.0
 MOOD_WEIGHT = 0.3
@@ -28,8 +30,6 @@ CANDIDATES_PER_RESULT = 20  # songs re-ranked for diversity, per requested resul
 WHY_MIN_SIMILARITY = 0.4  # photo word ~ song tag pairs below this are not worth showing
 WHY_PAIRS = 3
 WHY_MAX_MOOD_DISTANCE = 0.35  # two mood words further apart on the valence-arousal plane never "match"
-MAX_TOP = 100
-CATALOGS = ("jamendo", "pmemo", "library")
 
 
 @dataclass
@@ -68,14 +68,20 @@ class Recommendation:
 
 
 def recommend(
-    image: ImageSource, text: str = "", catalog: str = "jamendo", top: int = 10, db: str | Path | None = None
+    image: ImageSource,
+    text: str = "",
+    catalog: str = "jamendo",
+    top: int = 10,
+    db: str | Path | None = None,
+    reader: str = AUTO,
 ) -> Recommendation:
-    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first."""
+    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first. `reader`:
+    the image-understanding model ("auto": every available one)."""
     if catalog not in CATALOGS:
         raise InputError(f"Unknown catalog '{catalog}'; choose one of: {', '.join(CATALOGS)}.")
     if not 1 <= top <= MAX_TOP:
         raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
-    analysis = analyze_image(image, text)
+    analysis = analyze_image(image, text, reader)
     songs = _open_catalog(catalog, db)
     return Recommendation(analysis, rank(analysis, songs, top), songs.name, songs.credit)
 

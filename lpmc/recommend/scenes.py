@@ -190,3 +190,12 @@ def label_name(label: str) -> str:
 def scene_words(label: str) -> tuple[str, ...]:
     """Scene and theme words an ImageNet label implies; empty for object-only classes."""
     return SCENE_WORDS.get(label_name(label), ())
+
+
+def label_words(labels: list[tuple[str, float]]) -> dict[str, float]:
+    """ImageNet (label, probability) -> object and scene words weighted by probability (summed)."""
+    words: dict[str, float] = {}
+    for label, probability in labels:
+        for word in (label_name(label), *scene_words(label)):
+            words[word] = round(min(1.0, words.get(word, 0.0) + probability), 3)
+    return words

@@ -3,18 +3,20 @@ ported to PyTorch, tagging songs of any length with sliding windows.
 
     from lpmc.tagging import load_tagger
     result = load_tagger("musicnn-mtt").tag(audio, sr)   # a TagResult: taggram + song-level tags
+
+`tagger.tag_many` tags one song with several taggers, sharing their resampling and spectrograms.
 """
 
+from typing import TYPE_CHECKING
+
 from lpmc import registry
-from lpmc.tagging.result import TagResult
-from lpmc.tagging.tagger import Tagger, tag_many
+from lpmc.tasks import AUTO, TAGGING
 
-TAGGER_NAMES = tuple(registry.names("tagging"))
-DEFAULT_TAGGER = "musicnn-mtt"
-
-__all__ = ["DEFAULT_TAGGER", "TAGGER_NAMES", "TagResult", "Tagger", "load_tagger", "tag_many"]
+if TYPE_CHECKING:
+    from lpmc.tasks import Tagger
 
 
-def load_tagger(name: str = DEFAULT_TAGGER) -> Tagger:
-    """The tagger registered as `name` (one of TAGGER_NAMES), loaded once through the model registry."""
-    return registry.load(name)
+def load_tagger(name: str = AUTO) -> "Tagger":
+    """The tagging model `name` (a registry name or alias; "auto": the first available in the registry's
+    order), loaded once through the registry."""
+    return registry.load_first(TAGGING, name)[0]

@@ -3,10 +3,15 @@
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from lpmc.audio import chunk_bounds, decode_audio, format_timestamp
+from lpmc import registry
 from lpmc.errors import LpmcError
-from lpmc.tagging import DEFAULT_TAGGER, TAGGER_NAMES, TagResult, load_tagger
+from lpmc.tagging import load_tagger
+from lpmc.tasks import AUTO, TAGGING
+
+if TYPE_CHECKING:
+    from lpmc.tagging.result import TagResult
 
 TOP_TAGS = 10
 TOP_CHUNK_TAGS = 3
@@ -15,13 +20,22 @@ TOP_CHUNK_TAGS = 3
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("tag", help="tag audio files over time with a pretrained tagger")
     parser.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a/aac files")
-    parser.add_argument("--model", choices=TAGGER_NAMES, default=DEFAULT_TAGGER, help="tagger to use")
+    parser.add_argument(
+        "--model",
+        choices=registry.accepted(TAGGING),
+        default=AUTO,
+        metavar="NAME",
+        help=f"a registry model of {TAGGING} ({', '.join(registry.accepted(TAGGING))}); "
+        "auto = the first available in the registry's order",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON: per file, tags and the taggram")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Tag every file; a file that fails gets one error line on stderr and a non-zero exit code."""
+    from lpmc.audio import decode_audio
+
     tagger = load_tagger(args.model)
     outputs, failed = [], False
     for path in args.files:
@@ -41,8 +55,10 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def describe(path: str, result: TagResult) -> str:
+def describe(path: str, result: "TagResult") -> str:
     """Human-readable summary: the top song-level tags, then the leading tags of each 10 s chunk."""
+    from lpmc.audio import chunk_bounds, format_timestamp
+
     length = format_timestamp(result.duration)
     lines = [f"{path}  ({length}, {result.model}, mean over {len(result.starts)} windows)"]
     lines += [f"  {score:.3f}  {tag}" for tag, score in result.top(TOP_TAGS)]

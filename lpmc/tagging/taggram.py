@@ -1,17 +1,14 @@
 """The taggram as a picture: top tags (rows) x time (columns), probability as colour."""
 
-import matplotlib
+# Figure + FigureCanvasAgg draw off-screen without pyplot, so no GUI backend is ever chosen or needed.
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from PIL import Image
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from lpmc.audio import chunk_bounds, format_timestamp  # noqa: E402
-from lpmc.tagging.result import TagResult  # noqa: E402
+from lpmc.audio import chunk_bounds, format_timestamp
+from lpmc.tagging.result import TagResult
 
 MAX_COLUMNS = 300  # time resolution of the picture; at least one column per second
 WIDTH_INCHES, ROW_INCHES, DPI = 9.0, 0.28, 100

@@ -1,7 +1,6 @@
-"""Tags -> caption in four styles, by an OpenAI-compatible LLM, a local chat model or the built-in writer."""
+"""Tags -> caption in four styles, by any tag-captioning model of the registry (LLMs, built-in writer)."""
 
-from lpmc.text.caption import BACKENDS, Caption, parse_tags, tags_to_caption
+from lpmc.text.caption import Caption, parse_tags, tags_to_caption
 from lpmc.text.prompts import STYLES
-from lpmc.text.writer import write_caption
 
-__all__ = ["BACKENDS", "STYLES", "Caption", "parse_tags", "tags_to_caption", "write_caption"]
+__all__ = ["STYLES", "Caption", "parse_tags", "tags_to_caption"]

@@ -90,8 +90,3 @@ def compatible(tags: list[str], candidates: list[str]) -> list[str]:
             kept.append(candidate)
             taken |= {category} & SINGLE_VALUED
     return kept
-
-
-def load_cooccurrence(files: dict[str, Path]) -> CooccurrenceModel:
-    """Registry loader: files {"cooccurrence": json, "embeddings": npz} under assets/text/."""
-    return CooccurrenceModel(files["cooccurrence"], files["embeddings"])

@@ -10,9 +10,14 @@ import ast
 import json
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from lpmc import settings
 from lpmc.errors import BackendError
+from lpmc.tasks import OnText
+
+if TYPE_CHECKING:
+    from lpmc.text.chat import ChatCaptioner
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +41,11 @@ def endpoint_name() -> str:
 class OpenAIChat:
     """An OpenAI-compatible chat endpoint; `complete(messages)` returns the reply text."""
 
-    def complete(self, messages: list[dict[str, str]]) -> str:
+    @property
+    def name(self) -> str:
+        return endpoint_name()
+
+    def complete(self, messages: list[dict[str, str]], on_text: OnText = None) -> str:
         """Send chat `messages`; BackendError with a sentence for the user when the endpoint fails."""
         import openai
 
@@ -60,12 +69,16 @@ class OpenAIChat:
         text = (choices[0].message.content or "").strip() if choices else ""
         if not text:
             raise BackendError(f"The LLM endpoint ({endpoint_name()}) returned an empty answer.")
+        if on_text:
+            on_text(text)
         return text
 
 
-def load_openai_chat(files: dict) -> OpenAIChat:
+def load_openai_chat(files: dict) -> "ChatCaptioner":
     """Registry loader for the endpoint (it has no files; configuration is read on every call)."""
-    return OpenAIChat()
+    from lpmc.text.chat import ChatCaptioner
+
+    return ChatCaptioner(OpenAIChat())
 
 
 # What to tell the user for each `openai` error class, most specific first. Fields: where (model and URL),

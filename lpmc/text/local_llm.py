@@ -6,8 +6,9 @@ registry finds the folder and calls `load_local_llm`. Greedy decoding, so answer
 
 from pathlib import Path
 
-from lpmc import settings
 from lpmc.errors import BackendError, ModelUnavailable
+from lpmc.tasks import OnText
+from lpmc.text.chat import ChatCaptioner
 
 MAX_NEW_TOKENS = 300
 
@@ -19,7 +20,6 @@ class LocalChatLLM:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        settings.apply_torch_threads()
         self._torch = torch
         self.name = Path(model_dir).name
         try:
@@ -32,7 +32,7 @@ class LocalChatLLM:
                 f"The model in {model_dir} has no chat template; use an instruction-tuned (chat) model."
             )
 
-    def complete(self, messages: list[dict[str, str]]) -> str:
+    def complete(self, messages: list[dict[str, str]], on_text: OnText = None) -> str:
         """Greedy chat completion of `messages` -> reply text."""
         inputs = self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
@@ -51,9 +51,11 @@ class LocalChatLLM:
         reply = self.tokenizer.decode(output[0, prompt_length:], skip_special_tokens=True).strip()
         if not reply:
             raise BackendError(f"The local model {self.name} returned an empty answer.")
+        if on_text:
+            on_text(reply)
         return reply
 
 
-def load_local_llm(files: dict[str, Path]) -> LocalChatLLM:
+def load_local_llm(files: dict[str, Path]) -> ChatCaptioner:
     """Registry loader: `files["dir"]` is a transformers checkpoint folder with a chat template."""
-    return LocalChatLLM(files["dir"])
+    return ChatCaptioner(LocalChatLLM(files["dir"]))
