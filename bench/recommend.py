@@ -26,10 +26,12 @@ import numpy as np  # noqa: E402
 
 from lpmc import settings  # noqa: E402
 from lpmc.recommend.analysis import analyze_image
-from lpmc.recommend.recommend import recommend  # noqa: E402
 from lpmc.recommend.catalog import load_catalog  # noqa: E402
 from lpmc.recommend.index import IVFIndex, top_k  # noqa: E402
-from lpmc.recommend.recommend import rank  # noqa: E402
+from lpmc.recommend.recommend import (
+    rank,  # noqa: E402
+    recommend,  # noqa: E402
+)
 
 PHOTOS = sorted((settings.ASSETS_DIR / "photos").glob("*.jpg"))
 NOISE = 0.5  # Gaussian noise norm added to each synthetic song vector

@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lpmc.recommend.analysis import analyze_image
-from lpmc.recommend.analysis import time_words
-from lpmc.recommend.scenes import label_words
+from lpmc.recommend.analysis import analyze_image, time_words
 from lpmc.recommend.colour import colour_mood, hue_saturation, valence_arousal
 from lpmc.recommend.mobilenet import load_mobilenet, preprocess
 from lpmc.recommend.moods import MOOD_VA, PHOTO_MOODS, nearest_moods
+from lpmc.recommend.scenes import label_words
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PHOTOS = ASSETS / "photos"

@@ -9,7 +9,6 @@ import soundfile
 
 from lpmc import registry
 from lpmc.audio import decode_audio
-from lpmc.recommend.recommend import recommend
 from lpmc.recommend.library import (
     LIBRARY_TAGGERS,
     connect,
@@ -18,6 +17,7 @@ from lpmc.recommend.library import (
     load_library,
     shipped_tagger,
 )
+from lpmc.recommend.recommend import recommend
 
 PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
 SR = 16_000

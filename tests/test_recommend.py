@@ -11,11 +11,10 @@ import pytest
 from lpmc.errors import InputError
 from lpmc.recommend import catalog as catalog_module
 from lpmc.recommend import cli
-from lpmc.recommend.recommend import recommend
 from lpmc.recommend.catalog import derive_moods, load_catalog
 from lpmc.recommend.index import IVFIndex, best_first, top_k
 from lpmc.recommend.moods import MOOD_VA
-from lpmc.recommend.recommend import MAX_PER_ARTIST, diverse, explain
+from lpmc.recommend.recommend import MAX_PER_ARTIST, diverse, explain, recommend
 
 PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
 SUNNY_MOODS = {

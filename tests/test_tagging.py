@@ -12,13 +12,12 @@ from lpmc import registry
 from lpmc.audio import chunk_bounds
 from lpmc.errors import AudioError
 from lpmc.tagging import cli, load_tagger
-from lpmc.tagging.result import TagResult
+from lpmc.tagging.frontend import mel_filterbank
+from lpmc.tagging.result import TagResult, window_starts
 from lpmc.tagging.tagger import tag_many
+from lpmc.tagging.taggram import taggram_image
 
 TAGGER_NAMES = registry.names("tagging")
-from lpmc.tagging.frontend import mel_filterbank
-from lpmc.tagging.result import window_starts
-from lpmc.tagging.taggram import taggram_image
 
 N_TAGS = {
     "choi2016-cnn": 50,

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from lpmc import settings
+from lpmc import registry, settings
 from lpmc.errors import InputError, ModelUnavailable
-from lpmc import registry
 from lpmc.text import STYLES, parse_tags, tags_to_caption
 from lpmc.text.cli import register
 from lpmc.text.prompts import SYSTEM_PROMPT, build_prompt
