@@ -38,7 +38,7 @@ class LpMusicCapsCaptioner:
     ) -> Iterator[list[str]]:
         """Captions of the chunks of `audio` ((n,) float32 mono at 16 kHz), in order, in groups of at most
         `batch_size`. Chunk i is the 10 s from analysis.chunks[i].start (seconds), zero-padded past the end
-        of the song, so a short tail is heard as upstream's model was trained: a full chunk."""
+        of the song: the model takes exactly 10 s, so a shorter tail is padded rather than dropped."""
         if np.ndim(audio) != 1:
             raise AudioError(f"LP-MusicCaps needs mono audio of shape (n,); got shape {np.shape(audio)}.")
         starts = [chunk.start for chunk in analysis.chunks]
