@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from bench.vector_index import IVFIndex, top_k  # noqa: E402
 from lpmc import settings  # noqa: E402
 from lpmc.recommend import analyze_image, recommend  # noqa: E402
 from lpmc.recommend.catalog import load_catalog  # noqa: E402
-from lpmc.recommend.index import IVFIndex, top_k  # noqa: E402
 from lpmc.recommend.recommend import rank  # noqa: E402
 
 PHOTOS = sorted((settings.ASSETS_DIR / "photos").glob("*.jpg"))
