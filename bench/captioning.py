@@ -33,14 +33,10 @@ from transformers.modeling_outputs import BaseModelOutput  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lpmc.captioning.lpmc_bart import (  # noqa: E402
-    BOS_ID,
-    DECODER_START_ID,
-    EOS_ID,
-    LpMusicCaps,
-    build_model,
-)
-from lpmc.captioning.lpmc_frontend import CHUNK_SAMPLES, SAMPLE_RATE  # noqa: E402
+from lpmc.captioning.lp_music_caps.checkpoint import build_model  # noqa: E402
+from lpmc.captioning.lp_music_caps.frontend import CHUNK_SAMPLES, SAMPLE_RATE  # noqa: E402
+from lpmc.captioning.lp_music_caps.model import LpMusicCaps  # noqa: E402
+from lpmc.captioning.lp_music_caps.search import BOS_ID, DECODER_START_ID, EOS_ID  # noqa: E402
 
 N_CHUNKS = 6  # 60 s of audio
 NUM_BEAMS = 5
@@ -155,7 +151,7 @@ def bench_lp_music_caps(repeats: int, threads: int, baseline_threads: int | None
         ours_times += times
     identical = reference.shape == ids.shape and torch.equal(reference, ids)
     base = report("upstream-style (transformers generate)", baseline_times, minutes)
-    fast = report("ours (lpmc_bart.generate_ids)", ours_times, minutes)
+    fast = report("ours (LpMusicCaps.generate_ids)", ours_times, minutes)
     print(f"  speed-up: {base / fast:.2f}x   ids identical: {identical}   ids shape: {tuple(ids.shape)}")
     if baseline_threads:
         torch.set_num_threads(baseline_threads)

@@ -24,14 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from lpmc import settings  # noqa: E402
-from lpmc.recommend.analysis import analyze_image
+from bench.vector_index import IVFIndex, top_k  # noqa: E402
+from lpmc import runtime, settings  # noqa: E402
+from lpmc.recommend.analysis import analyze_image  # noqa: E402
 from lpmc.recommend.catalog import load_catalog  # noqa: E402
-from lpmc.recommend.index import IVFIndex, top_k  # noqa: E402
-from lpmc.recommend.recommend import (
-    rank,  # noqa: E402
-    recommend,  # noqa: E402
-)
+from lpmc.recommend.recommend import rank, recommend  # noqa: E402
 
 PHOTOS = sorted((settings.ASSETS_DIR / "photos").glob("*.jpg"))
 NOISE = 0.5  # Gaussian noise norm added to each synthetic song vector
@@ -117,8 +114,9 @@ def main() -> None:
     parser.add_argument("--songs", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
-    settings.apply_torch_threads()
-    print(f"threads: torch {settings.TORCH_THREADS}, BLAS {os.environ['OMP_NUM_THREADS']}")
+    runtime.setup()
+    runtime.apply_torch_threads()
+    print(f"threads: torch {settings.torch_threads()}, BLAS {os.environ['OMP_NUM_THREADS']}")
     real = bench_query(args.repeats)
     bench_search(real, args.songs, args.repeats)
 

@@ -12,6 +12,7 @@ Needs bench/requirements.txt and WordNet 3.0 (Debian package `wordnet-base`).
 import argparse
 import json
 import math
+import os
 import shutil
 import statistics
 import sys
@@ -141,11 +142,9 @@ def main() -> None:
     if args.backend == "template":
         write = template_caption
     else:
-        from lpmc import settings
         from lpmc.text import tags_to_caption
 
-        settings.TORCH_THREADS = settings.TORCH_THREADS or BENCH_THREADS
-        settings.apply_torch_threads()
+        os.environ.setdefault("LPMC_TORCH_THREADS", str(BENCH_THREADS))
         tags_to_caption(items[0]["tags"], args.style, args.backend)  # loads models once, not timed
 
         def write(tags: list[str]) -> str:

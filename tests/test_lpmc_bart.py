@@ -1,17 +1,26 @@
 """LP-MusicCaps: upstream conformance (../shared fixture), strict checkpoint loading, search, captions."""
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
 from transformers.modeling_outputs import BaseModelOutput
 
-from lpmc import parallel, settings
-from lpmc.captioning import lpmc_bart
-from lpmc.captioning.lpmc_bart import CachedDecoder, build_model, load_checkpoint, load_lp_music_caps
-from lpmc.captioning.lpmc_frontend import CHUNK_SAMPLES, N_CTX, Spectrogram, mel_filterbank
+from lpmc import settings
+from lpmc.captioning.lp_music_caps import search
+from lpmc.captioning.lp_music_caps.checkpoint import build_model, load_checkpoint, load_lp_music_caps
+from lpmc.captioning.lp_music_caps.frontend import (
+    CHUNK_SAMPLES,
+    N_CTX,
+    SAMPLE_RATE,
+    Spectrogram,
+    mel_filterbank,
+)
+from lpmc.captioning.lp_music_caps.search import CachedDecoder
 from lpmc.errors import AudioError, ModelUnavailable
+from lpmc.tasks import AudioCaptioner
 
 TINY_VOCAB_SIZE = 300
 TINY = {
@@ -176,7 +185,7 @@ def tiny():
     torch.manual_seed(0)
     model = build_model(TINY)
     with torch.no_grad():
-        model.bart.final_logits_bias[0, lpmc_bart.EOS_ID] = 3.5
+        model.bart.final_logits_bias[0, search.EOS_ID] = 3.5
     rng = np.random.default_rng(0)
     chunks = rng.standard_normal((4, CHUNK_SAMPLES)) * np.array([0.01, 0.1, 0.5, 1.0])[:, None]
     return model, torch.from_numpy(chunks.astype(np.float32))
@@ -206,7 +215,7 @@ def test_search_equals_transformers_generate_with_the_bart_base_settings(tiny, n
     finally:
         model.bart.set_attn_implementation("sdpa")
     assert torch.equal(ids, reference)
-    lengths = (ids != lpmc_bart.PAD_ID).sum(dim=1)
+    lengths = (ids != search.PAD_ID).sum(dim=1)
     assert len(set(lengths.tolist())) > 1  # rows finish at different steps: EOS, padding and max_length paths
     assert (ids[:, :2] == torch.tensor([2, 0])).all()
 
@@ -215,10 +224,10 @@ def test_search_equals_transformers_generate_with_the_bart_base_settings(tiny, n
 def test_searching_chunk_groups_in_threads_gives_the_batched_ids(tiny, monkeypatch, num_beams):
     model, chunks = tiny
     torch.set_num_threads(2)
-    monkeypatch.setattr(parallel, "SPLIT_WORK", True)
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
     in_threads = model.generate_ids(chunks, num_beams=num_beams, max_length=40)
     assert torch.get_num_threads() == 2  # the caller's thread count is restored
-    monkeypatch.setattr(parallel, "SPLIT_WORK", False)
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
     assert torch.equal(in_threads, model.generate_ids(chunks, num_beams=num_beams, max_length=40))
 
 
@@ -325,6 +334,23 @@ def test_caption_refuses_bad_chunks(captioner, chunks):
     loaded, _, _ = captioner
     with pytest.raises(AudioError):
         loaded.caption(chunks)
+
+
+def test_caption_chunks_captions_the_padded_chunks_in_batches(captioner):
+    """The task protocol: chunk i is the 10 s from analysis.chunks[i].start, the tail zero-padded."""
+    loaded, _, _ = captioner
+    assert isinstance(loaded, AudioCaptioner)
+    audio = (0.3 * np.random.default_rng(1).standard_normal(25 * SAMPLE_RATE)).astype(np.float32)
+    bounds = [(0.0, 10.0), (10.0, 20.0), (20.0, 25.0)]
+    analysis = SimpleNamespace(chunks=[SimpleNamespace(start=start, end=end) for start, end in bounds])
+    groups = list(loaded.caption_chunks(audio, analysis, batch_size=2))
+    assert [len(group) for group in groups] == [2, 1]
+    tail = np.zeros(CHUNK_SAMPLES, np.float32)
+    tail[: 5 * SAMPLE_RATE] = audio[2 * CHUNK_SAMPLES :]
+    chunks = np.stack([audio[:CHUNK_SAMPLES], audio[CHUNK_SAMPLES : 2 * CHUNK_SAMPLES], tail])
+    assert groups[0] + groups[1] == loaded.caption(chunks)
+    with pytest.raises(AudioError, match="mono"):
+        next(loaded.caption_chunks(np.stack([audio, audio], axis=1), analysis, batch_size=2))
 
 
 def test_loader_refuses_a_corrupt_checkpoint(tmp_path, captioner):

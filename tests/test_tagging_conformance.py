@@ -35,6 +35,7 @@ CHOI_CRNN_PUBLISHED = {
     "jazz": 0.444, "instrumental": 0.151, "folk": 0.103, "Hip-Hop": 0.103, "ambient": 0.077,
     "guitar": 0.068, "rock": 0.058, "acoustic": 0.054, "experimental": 0.051, "electronic": 0.042,
 }  # fmt: skip
+KERAS_1_0_8_EPS = 1e-5  # Keras >= 1.0.8 BatchNorm: divide by sqrt(running variance + eps)
 JAMENDO_TOP5 = {"happy": 0.4239, "love": 0.1348, "summer": 0.1259, "positive": 0.0952, "background": 0.0950}
 JAMENDO_CROP_SAMPLES = 349_200  # the centre 29.1 s at 12 kHz
 MUSICNN_TOLERANCE = 3e-5  # facts sheet section 7: full pipeline with resampy's kaiser_best
@@ -71,12 +72,21 @@ def test_choi_recommended_configuration_on_the_original_melgram(reference_audio,
         assert scores[tag] == pytest.approx(value, abs=0.001), tag
 
 
+def read_as_variance(weights: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The weights with each BatchNorm's stored statistic read as Keras >= 1.0.8 reads it (a variance),
+    rewritten as the standard deviation the port divides by: std + STD_EPS = sqrt(variance + eps)."""
+    return {
+        key: torch.sqrt(value + KERAS_1_0_8_EPS) - choi2016.STD_EPS if key.endswith(".running_std") else value
+        for key, value in weights.items()
+    }
+
+
 def test_choi_crnn_layer_math_reproduces_the_published_numbers(reference_audio):
     """Read as upstream's README did (variance reading, raw dB), every layer rule is checked against
     numbers the author published; only the BatchNorm reading and the input scaling differ from the port."""
     weights = load_file(str(ASSETS / "choi2016" / "crnn.safetensors"))
     tags = load(choi2016.load_choi2016_crnn, "choi2016/crnn.safetensors", "choi2016/tags.json").tags
-    network = choi2016.MusicTaggerCRNN(weights, reading="variance").eval()
+    network = choi2016.MusicTaggerCRNN(read_as_variance(weights)).eval()
     melgram = torch.from_numpy(np.load(reference_audio / "bensound-cute.npy")).float()
     with torch.inference_mode():
         scores = dict(zip(tags, network(melgram)[0].numpy(), strict=True))

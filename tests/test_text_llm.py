@@ -4,7 +4,6 @@ import json
 import logging
 import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -35,11 +34,14 @@ def error_body(message: str) -> dict:
 
 
 class FakeEndpoint:
-    """An OpenAI-compatible server on 127.0.0.1 that plays scripted replies (status, body, delay)."""
+    """An OpenAI-compatible server on 127.0.0.1 that plays scripted replies (status, body, delay): each
+    reply waits `delay` seconds, or until `release` is set; `replies` counts the replies it began to send."""
 
     def __init__(self):
         self.script: list[tuple[int, dict, float]] = []
         self.requests: list[dict] = []
+        self.release = threading.Event()
+        self.replies = 0
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,7 +57,8 @@ class FakeEndpoint:
                 status, body, delay = (
                     endpoint.script.pop(0) if endpoint.script else (200, completion("ok"), 0)
                 )
-                time.sleep(delay)
+                endpoint.release.wait(delay)
+                endpoint.replies += 1
                 payload = json.dumps(body).encode()
                 try:
                     self.send_response(status)
@@ -78,6 +81,7 @@ class FakeEndpoint:
         ).start()
 
     def close(self):
+        self.release.set()  # a reply still held ends now
         self.server.shutdown()
         self.server.server_close()
 
@@ -160,11 +164,11 @@ def test_500_is_retried_then_reported(endpoint):
 def test_slow_answer_times_out(endpoint, monkeypatch):
     monkeypatch.setattr(settings, "LLM_TIMEOUT_SECONDS", 0.3)
     monkeypatch.setattr(settings, "LLM_MAX_RETRIES", 0)
-    endpoint.script = [(200, completion("too late"), 1.5)]
-    started = time.monotonic()
+    endpoint.script = [(200, completion("too late"), 30)]  # held until the test ends (30 s at most)
     with pytest.raises(BackendError, match=r"did not answer within 0.3 s"):
         tags_to_caption(TAGS, "writing", "openai")
-    assert time.monotonic() - started < 1.4
+    assert endpoint.replies == 0  # the client gave up before any answer came
+    assert len(endpoint.requests) == 1  # and did not try again (no retries allowed)
 
 
 def test_connection_refused(monkeypatch):

@@ -1,1 +1,1 @@
-"""Audio → caption: LP-MusicCaps (lpmc_bart) and the built-in captioner, chunked over whole songs."""
+"""Audio → caption: LP-MusicCaps (lp_music_caps/) and the built-in captioner, chunked over whole songs."""

@@ -18,7 +18,6 @@ from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.recommend.analysis import ImageAnalysis, analyze_image
 from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
 from lpmc.recommend.image import ImageSource
-from lpmc.recommend.index import best_first
 from lpmc.recommend.moods import compatibility, mood_distance
 from lpmc.tasks import AUTO
 
@@ -114,6 +113,15 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     chosen = diverse(candidates, catalog.artists, top)
     word_list = list(words)
     return [_result(catalog, i, float(scores[i]), word_list, word_vectors, weights, photo) for i in chosen]
+
+
+def best_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest scores (N,), largest first, without sorting all N."""
+    k = min(k, len(scores))
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
+    keep = np.argpartition(-scores, k - 1)[:k]
+    return keep[np.argsort(-scores[keep], kind="stable")]
 
 
 def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:

@@ -96,7 +96,7 @@ def _lp_music_caps(variant: str, description: str, preference: int) -> ModelEntr
         name=f"lp-music-caps-{variant}",
         task=AUDIO_CAPTIONING,
         source=HubFiles({"checkpoint": ("seungheondoh/lp-music-caps", f"{variant}.pth"), **BART_TOKENIZER}),
-        loader="lpmc.captioning.lpmc_bart:load_lp_music_caps",
+        loader="lpmc.captioning.lp_music_caps.checkpoint:load_lp_music_caps",
         license="CC BY-NC 4.0 (weights, non-commercial); code MIT",
         citation=LPMC_CITATION,
         size_mb=1680.0,

@@ -28,7 +28,6 @@ TOP_DB = 80.0
 AMIN = 1e-10  # floor of the (double-squared) mel power before the log
 STD_EPS = 1e-6  # Keras 1.0.6 BatchNorm: divide by running_std + eps
 MIN_STD = 1e-6  # dB; standardising divides by at least this
-VARIANCE_EPS = 1e-5  # Keras >= 1.0.8 reading, used only to check the layer math against upstream numbers
 
 CNN_CHANNELS = (32, 128, 128, 192, 256)
 CNN_POOLS = ((2, 4), (2, 4), (2, 4), (3, 5), (4, 4))
@@ -38,27 +37,18 @@ CRNN_TIME_PADDING = 37  # zero frames on each side: 1366 -> 1440
 GRU_UNITS = 32
 
 
-def batchnorm_affine(weights: dict[str, torch.Tensor], layer: str, reading: str) -> tuple[torch.Tensor, ...]:
-    """(scale, shift) such that BN(x) = scale * x + shift.
-
-    reading "std": Keras 1.0.6 (how the weights were trained). "variance": Keras >= 1.0.8, which
-    reproduces the upstream README's numbers (on raw dB input) and so checks every other layer rule.
-    """
+def batchnorm_affine(weights: dict[str, torch.Tensor], layer: str) -> tuple[torch.Tensor, ...]:
+    """(scale, shift) such that BN(x) = scale * x + shift, as Keras 1.0.6 (how the weights were trained)."""
     gamma, beta = weights[f"{layer}.gamma"], weights[f"{layer}.beta"]
-    mean, stat = weights[f"{layer}.running_mean"], weights[f"{layer}.running_std"]
-    if reading == "std":
-        scale = gamma / (stat + STD_EPS)
-    elif reading == "variance":
-        scale = gamma / torch.sqrt(stat + VARIANCE_EPS)
-    else:
-        raise ValueError(f"unknown BatchNorm reading {reading!r}")
+    mean, std = weights[f"{layer}.running_mean"], weights[f"{layer}.running_std"]
+    scale = gamma / (std + STD_EPS)
     return scale, beta - mean * scale
 
 
-def conv_bn(weights: dict[str, torch.Tensor], index: int, reading: str) -> nn.Conv2d:
+def conv_bn(weights: dict[str, torch.Tensor], index: int) -> nn.Conv2d:
     """3x3 'same' conv with the following BatchNorm folded into its weights and bias."""
     kernel, bias = weights[f"conv{index}.W"], weights[f"conv{index}.b"]
-    scale, shift = batchnorm_affine(weights, f"bn{index}", reading)
+    scale, shift = batchnorm_affine(weights, f"bn{index}")
     conv = nn.Conv2d(kernel.shape[1], kernel.shape[0], 3, padding=1)
     conv.weight.data = kernel * scale[:, None, None, None]
     conv.bias.data = bias * scale + shift
@@ -69,12 +59,12 @@ class ConvStack(nn.Module):
     """Input BatchNorm per time frame, then (conv + BN, ELU, max-pool) blocks;
     (N, 1, 96, T) -> (N, C, H, W)."""
 
-    def __init__(self, weights: dict[str, torch.Tensor], pools: tuple, reading: str):
+    def __init__(self, weights: dict[str, torch.Tensor], pools: tuple):
         super().__init__()
-        scale, shift = batchnorm_affine(weights, "bn_0_freq", reading)
+        scale, shift = batchnorm_affine(weights, "bn_0_freq")
         self.register_buffer("input_scale", scale)
         self.register_buffer("input_shift", shift)
-        self.convs = nn.ModuleList(conv_bn(weights, i + 1, reading) for i in range(len(pools)))
+        self.convs = nn.ModuleList(conv_bn(weights, i + 1) for i in range(len(pools)))
         self.pools = pools
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -95,9 +85,9 @@ def _linear(weights: dict[str, torch.Tensor], layer: str) -> nn.Linear:
 class MusicTaggerCNN(nn.Module):
     """(N, 1, 96, 1366) standardised log-mel -> (N, 50) probabilities."""
 
-    def __init__(self, weights: dict[str, torch.Tensor], reading: str = "std"):
+    def __init__(self, weights: dict[str, torch.Tensor]):
         super().__init__()
-        self.features = ConvStack(weights, CNN_POOLS, reading)
+        self.features = ConvStack(weights, CNN_POOLS)
         self.output = _linear(weights, "output")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -138,9 +128,9 @@ class KerasGRU(nn.Module):
 class MusicTaggerCRNN(nn.Module):
     """(N, 1, 96, 1366) standardised log-mel -> (N, 50) probabilities."""
 
-    def __init__(self, weights: dict[str, torch.Tensor], reading: str = "std"):
+    def __init__(self, weights: dict[str, torch.Tensor]):
         super().__init__()
-        self.features = ConvStack(weights, CRNN_POOLS, reading)
+        self.features = ConvStack(weights, CRNN_POOLS)
         self.gru1 = KerasGRU(weights, "gru1")
         self.gru2 = KerasGRU(weights, "gru2")
         self.output = _linear(weights, "output")

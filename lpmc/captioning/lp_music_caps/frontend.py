@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+# The model's input format: chunks of 10 s of mono audio at 16 kHz.
 SAMPLE_RATE = 16000
 CHUNK_SECONDS = 10
 CHUNK_SAMPLES = SAMPLE_RATE * CHUNK_SECONDS  # 160000

@@ -1,76 +1,24 @@
-"""LP-MusicCaps (Doh et al., ISMIR 2023): 10 s audio chunks -> captions with a conv front end and BART-base.
+"""LP-MusicCaps decoding: BART's decoder stepped one token at a time, greedy and beam search.
 
-A reimplementation of upstream seungheondoh/lp-music-caps (`model/bart.py`) on transformers'
-`BartForConditionalGeneration`, loading the published checkpoints (`{"state_dict", "epoch"}`) strictly.
-
-Decoding reproduces what upstream's `bart.generate()` returned under transformers 4.26.1, whose generation
-settings came from the bart-base config (no_repeat_ngram_size 3, forced BOS/EOS, early stopping). Newer
-transformers no longer take those from the model config, and beam search changed across releases, so the
-search is written out here (4.26.1 semantics), which also lets it skip redundant work:
+Reproduces what upstream's `bart.generate()` returned under transformers 4.26.1, whose generation settings
+came from the bart-base config (no_repeat_ngram_size 3, forced BOS/EOS, early stopping). Newer transformers
+no longer take those from the model config, and beam search changed across releases, so the search is
+written out here (4.26.1 semantics), which also lets it skip redundant work:
 - the encoder's cross-attention keys/values are computed once per chunk and shared by its beams;
 - the self-attention cache is never copied into the new beam order (see CachedDecoder);
 - a chunk whose 5 hypotheses are final leaves the batch;
-- steps whose token is forced (BOS first, EOS at max_length - 1) skip the vocabulary projection;
-- the decoder's Linear weights are reordered once for oneDNN (MKL's sgemm re-packs them on every call, and at
-  30 rows per step that made each projection 3-4x slower on a busy 2-core box);
-- under OMP_WAIT_POLICY=PASSIVE, groups of chunks are encoded and searched in parallel (lpmc/parallel.py).
+- steps whose token is forced (BOS first, EOS at max_length - 1) skip the vocabulary projection.
+Rows are chunks x beams, the beams of a chunk adjacent; token ids are int64.
 """
 
-import json
 import math
-import pickle
-from collections.abc import Callable
-from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+from transformers import BartForConditionalGeneration
 
-from lpmc import parallel, settings
-from lpmc.captioning.lpmc_frontend import CHUNK_SAMPLES, AudioEncoder
-from lpmc.errors import AudioError, ModelUnavailable
-
-# facebook/bart-base's config (the hub is unreachable; values from the published config.json).
-BART_BASE = {
-    "activation_dropout": 0.1,
-    "activation_function": "gelu",
-    "add_bias_logits": False,
-    "add_final_layer_norm": False,
-    "attention_dropout": 0.1,
-    "bos_token_id": 0,
-    "classif_dropout": 0.1,
-    "classifier_dropout": 0.0,
-    "d_model": 768,
-    "decoder_attention_heads": 12,
-    "decoder_ffn_dim": 3072,
-    "decoder_layerdrop": 0.0,
-    "decoder_layers": 6,
-    "decoder_start_token_id": 2,
-    "dropout": 0.1,
-    "early_stopping": True,
-    "encoder_attention_heads": 12,
-    "encoder_ffn_dim": 3072,
-    "encoder_layerdrop": 0.0,
-    "encoder_layers": 6,
-    "eos_token_id": 2,
-    "forced_bos_token_id": 0,
-    "forced_eos_token_id": 2,
-    "init_std": 0.02,
-    "is_encoder_decoder": True,
-    "max_position_embeddings": 1024,
-    "model_type": "bart",
-    "no_repeat_ngram_size": 3,
-    "normalize_before": False,
-    "normalize_embedding": True,
-    "num_beams": 4,
-    "num_hidden_layers": 6,
-    "pad_token_id": 1,
-    "scale_embedding": False,
-    "use_cache": True,
-    "vocab_size": 50265,
-}
+from lpmc.captioning.lp_music_caps.packing import Linear
 
 # Generation settings upstream got from the bart-base config.
 PAD_ID, BOS_ID, EOS_ID, DECODER_START_ID = 1, 0, 2, 2
@@ -80,75 +28,22 @@ NUM_BEAMS = 5
 MAX_LENGTH = 128  # counts the decoder start token
 MIN_LENGTH = 2
 INITIAL_BEAM_SCORE = -1e9  # beams 1.. start "impossible" so step 1 does not pick the same token 5 times
-PACKING_ROWS = 30  # the rows oneDNN tunes reordered weights for: 6 chunks x 5 beams (15 rows time the same)
-
-Linear = Callable[[torch.Tensor], torch.Tensor]
 
 
-class LpMusicCaps(nn.Module):
-    """Upstream BartCaptionModel: `bart` (BartForConditionalGeneration) fed by `audio_encoder`."""
-
-    def __init__(self, bart_config: BartConfig, audio_dim: int) -> None:
-        super().__init__()
-        if audio_dim != bart_config.d_model:
-            raise ValueError(
-                f"audio_dim ({audio_dim}) must equal d_model ({bart_config.d_model}): no projection"
-            )
-        self.bart = BartForConditionalGeneration(bart_config)
-        self.audio_encoder = AudioEncoder(audio_dim)
-        self._packed: dict[nn.Linear, tuple[int, Linear]] = {}  # module -> (weight version, packed linear)
-
-    def encode(self, chunks: torch.Tensor) -> torch.Tensor:
-        """Audio chunks (N, 160000) float32 at 16 kHz -> BART encoder last hidden state (N, 32, d_model)."""
-        with torch.inference_mode():
-            # BART adds its learned positions on top of the sinusoids, as upstream does.
-            return self.bart.model.encoder(inputs_embeds=self.audio_encoder(chunks)).last_hidden_state
-
-    def generate_ids(
-        self,
-        chunks: torch.Tensor,
-        num_beams: int = NUM_BEAMS,
-        max_length: int = MAX_LENGTH,
-        min_length: int = MIN_LENGTH,
-    ) -> torch.Tensor:
-        """Token ids (N, L) as upstream's generate(): rows start `2 0`, end with EOS 2, padded with 1."""
-        with torch.inference_mode():
-            linears = self.packed_decoder_linears()
-
-        def search(group: torch.Tensor) -> torch.Tensor:
-            decoder = CachedDecoder(self.bart, self.encode(group), num_beams, max_length, linears)
-            if num_beams == 1:
-                return greedy_search(decoder, len(group), max_length, min_length)
-            return beam_search(decoder, len(group), num_beams, max_length, min_length)
-
-        # Each chunk is encoded and searched independently: groups of chunks give the same ids as one batch,
-        # and a decoding step's ~100 small ops run faster single-threaded side by side (lpmc/parallel.py).
-        groups = chunks.tensor_split(min(parallel.workers(), len(chunks)))
-        return stack_padded(parallel.map_single_threaded(search, groups))
-
-    def packed_decoder_linears(self) -> dict[nn.Linear, Linear]:
-        """The decoder's Linear layers and lm_head, packed once (again only if a weight was changed since)."""
-        modules = [self.bart.lm_head, *self.bart.model.decoder.modules()]
-        linears = [module for module in modules if isinstance(module, nn.Linear)]  # not quantised ones
-        for module in linears:
-            if module not in self._packed or self._packed[module][0] != module.weight._version:
-                self._packed[module] = (module.weight._version, pack_linear(module))
-        return {module: self._packed[module][1] for module in linears}
-
-
-def stack_padded(ids: list[torch.Tensor]) -> torch.Tensor:
-    """Stack id matrices (N_i, L_i) into (sum N_i, max L_i), padding rows on the right with PAD."""
-    width = max(part.shape[1] for part in ids)
-    return torch.cat([F.pad(part, (0, width - part.shape[1]), value=PAD_ID) for part in ids])
-
-
-def pack_linear(linear: nn.Linear, rows: int = PACKING_ROWS) -> Linear:
-    """x (rows, in) -> linear(x), with the weight reordered for oneDNN once; plain `linear` without oneDNN."""
-    if not torch.backends.mkldnn.is_available() or not hasattr(torch.ops.mkldnn, "_reorder_linear_weight"):
-        return linear
-    packed = torch.ops.mkldnn._reorder_linear_weight(linear.weight.detach(), rows)
-    bias = None if linear.bias is None else linear.bias.detach()
-    return lambda x: torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
+def generate(
+    bart: BartForConditionalGeneration,
+    encoder_states: torch.Tensor,
+    num_beams: int = NUM_BEAMS,
+    max_length: int = MAX_LENGTH,
+    min_length: int = MIN_LENGTH,
+    linears: dict[nn.Linear, Linear] | None = None,
+) -> torch.Tensor:
+    """Encoder states (N, 32, d_model) -> token ids (N, L) as upstream's generate(): rows start `2 0`,
+    end with EOS 2, padded with PAD 1. `linears` replaces decoder Linear layers (packed ones)."""
+    decoder = CachedDecoder(bart, encoder_states, num_beams, max_length, linears)
+    if num_beams == 1:
+        return greedy_search(decoder, len(encoder_states), max_length, min_length)
+    return beam_search(decoder, len(encoder_states), num_beams, max_length, min_length)
 
 
 class CachedDecoder:
@@ -426,90 +321,7 @@ def pad_hypotheses(best: list[torch.Tensor], max_length: int) -> torch.Tensor:
     return out
 
 
-def build_model(config: dict | None = None, device: str = "cpu") -> LpMusicCaps:
-    """An LP-MusicCaps model in eval mode with random weights; `config` like lpmc_small/config.json.
-
-    With device "meta" nothing is allocated or initialised (for a checkpoint to fill in).
-    """
-    bart_config = dict(BART_BASE, **(config or {}).get("bart_config", {}))
-    audio_dim = (config or {}).get("model_kwargs", {}).get("audio_dim", bart_config["d_model"])
-    with torch.device(device):
-        model = LpMusicCaps(BartConfig(**bart_config), audio_dim)
-    return model.eval()
-
-
-def load_checkpoint(path: str | Path, config: dict | None = None) -> LpMusicCaps:
-    """Load an upstream checkpoint `{"state_dict", "epoch"}` strictly (no pickle code runs)."""
-    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    # Skip the random initialisation: strict loading overwrites every parameter and buffer.
-    model = build_model(config, device="meta").to_empty(device="cpu")
-    model.bart.tie_weights()  # to_empty gave the embeddings and lm_head separate tensors
-    model.load_state_dict(checkpoint["state_dict"], strict=True)
-    return model
-
-
-def load_bart_tokenizer(vocab: Path, merges: Path) -> BartTokenizer:
-    """GPT-2 byte-level BPE tokenizer of facebook/bart-base, built offline from vocab.json and merges.txt."""
-    with open(vocab, encoding="utf-8") as f:
-        vocabulary = json.load(f)
-    with open(merges, encoding="utf-8") as f:
-        merge_rules = [tuple(line.split()) for line in f if line.strip() and not line.startswith("#version")]
-    return BartTokenizer(vocab=vocabulary, merges=merge_rules)
-
-
-class LpMusicCapsCaptioner:
-    """LP-MusicCaps with its tokenizer: batches of 10 s chunks -> captions."""
-
-    def __init__(self, model: LpMusicCaps, tokenizer: BartTokenizer) -> None:
-        self.model = model
-        self.tokenizer = tokenizer
-
-    def caption(
-        self, chunks: np.ndarray | torch.Tensor, num_beams: int = NUM_BEAMS, max_length: int = MAX_LENGTH
-    ) -> list[str]:
-        """One caption per 10 s chunk of 16 kHz audio (N, 160000)."""
-        chunks = torch.as_tensor(chunks, dtype=torch.float32)
-        if chunks.ndim != 2 or chunks.shape[1] != CHUNK_SAMPLES:
-            raise AudioError(
-                f"LP-MusicCaps needs 10 s chunks of 16 kHz audio, shape (N, {CHUNK_SAMPLES}); "
-                f"got shape {tuple(chunks.shape)}."
-            )
-        if not torch.isfinite(chunks).all():
-            raise AudioError("The audio contains NaN or infinite samples; it cannot be captioned.")
-        batch_size = max(1, settings.CAPTION_BATCH_SIZE)
-        captions = []
-        for start in range(0, len(chunks), batch_size):
-            ids = self.model.generate_ids(chunks[start : start + batch_size], num_beams, max_length)
-            texts = self.tokenizer.batch_decode(
-                ids, skip_special_tokens=True, clean_up_tokenization_spaces=True
-            )
-            captions += [text.strip() for text in texts]
-        return captions
-
-
-def load_lp_music_caps(files: dict[str, Path]) -> LpMusicCapsCaptioner:
-    """Registry loader: roles "checkpoint" (.pth), "vocab" (vocab.json), "merges" (merges.txt), and optionally
-    "config" (a JSON like upstream's model config with "bart_config"/"model_kwargs"; default bart-base)."""
-    required = ("checkpoint", "vocab", "merges")
-    missing = [role for role in required if role not in files or not Path(files[role]).is_file()]
-    if missing:
-        raise ModelUnavailable(f"LP-MusicCaps needs these files, which are missing: {', '.join(missing)}.")
-    config = json.loads(Path(files["config"]).read_text(encoding="utf-8")) if "config" in files else None
-    if settings.TORCH_THREADS > 0:
-        torch.set_num_threads(settings.TORCH_THREADS)
-    try:
-        model = load_checkpoint(files["checkpoint"], config)
-    except (RuntimeError, KeyError, ValueError, pickle.UnpicklingError) as error:
-        reason = str(error).strip().splitlines()[0][:200]
-        raise ModelUnavailable(
-            f"{Path(files['checkpoint']).name} is not a readable LP-MusicCaps checkpoint ({reason}). "
-            "Download transfer.pth, pretrain.pth or supervised.pth again from seungheondoh/lp-music-caps."
-        ) from error
-    try:
-        tokenizer = load_bart_tokenizer(files["vocab"], files["merges"])
-    except Exception as error:  # json, unicode and the tokenizers library's own errors
-        raise ModelUnavailable(
-            "vocab.json / merges.txt are not readable BPE tokenizer files; "
-            "download them again from facebook/bart-base."
-        ) from error
-    return LpMusicCapsCaptioner(model, tokenizer)
+def stack_padded(ids: list[torch.Tensor]) -> torch.Tensor:
+    """Stack id matrices (N_i, L_i) into (sum N_i, max L_i), padding rows on the right with PAD."""
+    width = max(part.shape[1] for part in ids)
+    return torch.cat([F.pad(part, (0, width - part.shape[1]), value=PAD_ID) for part in ids])

@@ -1,24 +1,18 @@
-"""Vector search over unit vectors: exact (blocked matrix product) and IVF (inverted file) indexes.
+"""Vector search over unit vectors at catalog sizes lpmc does not ship: blocked exact search and an IVF
+(inverted file) index, for bench/recommend.py.
 
 Exact search reads every row, so its time grows with the catalog: fine for the bundled 11,565 songs
-(well under a millisecond), too slow at a million songs. The IVF index clusters the rows with
-k-means and scans only the `probes` clusters nearest the query (bench/recommend.py measures both).
+(well under a millisecond; lpmc ranks them with one matrix product), too slow at a million songs. The IVF
+index clusters the rows with k-means and scans only the `probes` clusters nearest the query.
 """
 
 import numpy as np
 
+from lpmc.recommend.recommend import best_first
+
 BLOCK_ROWS = 65_536  # rows scored per matrix product; bounds the temporary score buffer
 KMEANS_ITERATIONS = 10
 KMEANS_SAMPLE = 65_536  # rows the centroids are fitted on
-
-
-def best_first(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest scores (N,), largest first, without sorting all N."""
-    k = min(k, len(scores))
-    if k == 0:
-        return np.empty(0, dtype=np.int64)
-    keep = np.argpartition(-scores, k - 1)[:k]
-    return keep[np.argsort(-scores[keep], kind="stable")]
 
 
 def top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
