@@ -177,6 +177,21 @@ _ENTRIES = [
         preference=1,
     ),
     ModelEntry(
+        name="gguf-chat-llm",
+        task=TAG_CAPTIONING,
+        source=HubFiles(
+            {"model": ("Qwen/Qwen2.5-1.5B-Instruct-GGUF", "qwen2.5-1.5b-instruct-q4_k_m.gguf")},
+            env_var="LPMC_LLM_GGUF",
+        ),
+        loader="lpmc.text.gguf:load_gguf_chat",
+        license="Apache-2.0 (Qwen2.5-1.5B-Instruct); other GGUF models: their own; llama.cpp/xllamacpp MIT",
+        citation="Qwen Team. Qwen2.5 Technical Report. 2024. Run in-process by llama.cpp (ggml-org).",
+        size_mb=1120.0,
+        description="Any GGUF chat model run in-process by llama.cpp, no server (LPMC_LLM_GGUF = the file).",
+        aliases=("gguf",),
+        preference=2,
+    ),
+    ModelEntry(
         name="local-chat-llm",
         task=TAG_CAPTIONING,
         source=HubRepo("Qwen/Qwen2.5-0.5B-Instruct", env_var="LPMC_LOCAL_LLM"),
