@@ -58,5 +58,10 @@ def llm_model() -> str:
     return env("LPMC_LLM_MODEL", DEFAULT_LLM_MODEL)
 
 
+def llm_max_tokens() -> int:
+    """Most tokens an LLM backend may write for one caption (LPMC_LLM_MAX_TOKENS)."""
+    return _int("LPMC_LLM_MAX_TOKENS", 400)
+
+
 LLM_TIMEOUT_SECONDS = _float("LPMC_LLM_TIMEOUT", 30.0)
 LLM_MAX_RETRIES = _int("LPMC_LLM_RETRIES", 2)

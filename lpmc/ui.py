@@ -168,7 +168,8 @@ def recommend_songs(
         choices=[item for item in playable if item[1]], value=None, visible=catalog == "library"
     )
     # The photo is shown only once lpmc has read it, so a bomb or a broken file never reaches the page.
-    return rows, _analysis_markdown(result.analysis) + f"\n\n_{_safe(result.credit)}_", picker, image
+    credit = f"_{_safe(result.credit)} Words and songs compared by {_safe(result.embedder)}._"
+    return rows, _analysis_markdown(result.analysis) + "\n\n" + credit, picker, image
 
 
 PLAYBACK_SAMPLE_RATE = 22050

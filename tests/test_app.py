@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from lpmc import registry
 from tests.conftest import PROJECT_DIR
 
 STARTUP_SECONDS = 180
@@ -60,10 +61,12 @@ def client(app_url):
 
 def test_models_endpoint_lists_the_registry_with_reasons(client):
     table = client.predict(api_name="/models")
-    rows = {row[0]: row for row in table["data"]}
-    assert rows["all-minilm-l6-v2"][2] == "yes"
-    assert rows["lp-music-caps-transfer"][2] == "no"
+    rows = {row[1].split(" ")[0]: row for row in table["data"]}
+    assert set(rows) == set(registry.MODELS)
+    assert rows["all-minilm-l6-v2"][0] == "text-embedding" and rows["all-minilm-l6-v2"][2].startswith("✅")
+    assert rows["lp-music-caps-transfer"][2].startswith("❌")
     assert "LPMC_WEIGHTS_DIR" in rows["lp-music-caps-transfer"][3]
+    assert rows["tag-writer"][1] == "tag-writer (or builtin)"
 
 
 def _own_non_loopback_addresses() -> list[str]:
@@ -91,7 +94,7 @@ def test_tags_tab_writes_a_caption_and_says_who_wrote_it(client):
         "lo-fi, mellow piano, rainy night, slow tempo", "writing", "auto", True, api_name="/tags_to_caption"
     )
     assert "piano" in caption.lower()
-    assert "built-in" in provenance or "builtin" in provenance
+    assert provenance.startswith("**Written by:** tag-writer")
     assert prompt["visible"] and "mellow piano" in prompt["value"]
 
 
@@ -117,7 +120,7 @@ def test_audio_tab_captions_every_chunk_and_draws_the_taggram(client, tmp_path):
     from gradio_client import handle_file
 
     song = _tone_file(tmp_path / "tone.wav", 25)
-    rows, taggram, summary = client.predict(handle_file(song), "auto", api_name="/caption_audio")
+    rows, taggram, summary = client.predict(handle_file(song), "auto", "auto", api_name="/caption_audio")
     times = [row[0] for row in rows["data"]]
     assert times == ["0:00–0:10", "0:10–0:20", "0:20–0:25"]
     assert all(row[1] for row in rows["data"])
@@ -132,14 +135,16 @@ def test_audio_tab_refuses_a_text_file_clearly(client, tmp_path):
     fake = tmp_path / "notes.mp3"
     fake.write_text("this is not audio\n" * 50)
     with pytest.raises(AppError, match="(?i)audio|decode|read"):
-        client.predict(handle_file(str(fake)), "auto", api_name="/caption_audio")
+        client.predict(handle_file(str(fake)), "auto", "auto", api_name="/caption_audio")
 
 
 def test_image_tab_recommends_songs_with_reasons(client):
     from gradio_client import handle_file
 
     photo = str(PROJECT_DIR / "assets" / "photos" / "sunset.jpg")
-    rows, analysis, _, shown = client.predict(handle_file(photo), "", "jamendo", "", 5, api_name="/recommend")
+    rows, analysis, _, shown = client.predict(
+        handle_file(photo), "", "jamendo", "", 5, "auto", api_name="/recommend"
+    )
     assert shown is not None
     assert len(rows["data"]) == 5
     assert all(row[3] for row in rows["data"])  # every song says why
@@ -169,4 +174,4 @@ def test_image_tab_refuses_a_decompression_bomb_clearly(client, tmp_path):
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
     )
     with pytest.raises(AppError, match="(?i)pixels"):
-        client.predict(handle_file(str(bomb)), "", "jamendo", "", 5, api_name="/recommend")
+        client.predict(handle_file(str(bomb)), "", "jamendo", "", 5, "auto", api_name="/recommend")

@@ -11,7 +11,6 @@ from lpmc import registry
 from lpmc.cli import main as lpmc_main
 from lpmc.errors import ModelUnavailable
 from lpmc.text import tags_to_caption
-from lpmc.text import gguf as gguf_module
 from lpmc.text.gguf import load_gguf_chat
 
 pytest.importorskip("xllamacpp", reason="xllamacpp is not installed")
@@ -30,7 +29,7 @@ def gguf(monkeypatch):
     """LPMC_LLM_GGUF names the model; short answers keep the tests quick (SmolLM2 tends to ramble to the
     limit); the loaded model is forgotten after the test."""
     monkeypatch.setenv("LPMC_LLM_GGUF", str(smollm2_gguf()))
-    monkeypatch.setattr(gguf_module, "MAX_REPLY_TOKENS", 40)
+    monkeypatch.setenv("LPMC_LLM_MAX_TOKENS", "40")
     registry.reset()
     yield
     registry.reset()

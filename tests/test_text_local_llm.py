@@ -53,9 +53,7 @@ def build_tiny_chat_model(folder, chat_template=CHAT_TEMPLATE):
 
 
 def test_local_model_answers_deterministically(tmp_path, monkeypatch):
-    import lpmc.text.local_llm as local_llm
-
-    monkeypatch.setattr(local_llm, "MAX_NEW_TOKENS", 12)
+    monkeypatch.setenv("LPMC_LLM_MAX_TOKENS", "12")
     model = load_local_llm({"dir": build_tiny_chat_model(tmp_path / "tiny-chat")}).chat
     messages = build_prompt(["rock", "piano"], "writing")
     first, second = model.complete(messages), model.complete(messages)
@@ -71,11 +69,10 @@ def test_local_model_without_chat_template_is_refused(tmp_path):
 
 
 def test_tags_to_caption_with_a_registered_local_model(tmp_path, monkeypatch):
-    import lpmc.text.local_llm as local_llm
     from lpmc import registry
     from lpmc.text import tags_to_caption
 
-    monkeypatch.setattr(local_llm, "MAX_NEW_TOKENS", 8)
+    monkeypatch.setenv("LPMC_LLM_MAX_TOKENS", "8")
     monkeypatch.setenv("LPMC_LOCAL_LLM_DIR", str(build_tiny_chat_model(tmp_path / "tiny-chat")))
     entry = dataclasses.replace(
         registry.MODELS["local-chat-llm"],

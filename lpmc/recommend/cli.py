@@ -69,7 +69,7 @@ def describe(result: "Recommendation") -> str:
         f"photo: {words}",
         f"mood: valence {analysis.valence:.2f}, arousal {analysis.arousal:.2f}; "
         f"colours {' '.join(analysis.swatches)}",
-        f"models: {', '.join(analysis.models)}",
+        f"models: {', '.join(analysis.models)}; words compared by {result.embedder}",
     ]
     if analysis.caption:
         lines.append(f"caption: {analysis.caption}")

@@ -20,6 +20,7 @@ from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
 from lpmc.recommend.image import ImageSource
 from lpmc.recommend.moods import compatibility, mood_distance
 from lpmc.tasks import AUTO
+from lpmc.text.embedding import embedder_name
 
 TEXT_WEIGHT = 1.0
 MOOD_WEIGHT = 0.3
@@ -49,6 +50,7 @@ class Recommendation:
     songs: list[SongResult]
     catalog: str
     credit: str
+    embedder: str  # the text-embedding model the words and songs were compared in
 
     def to_dict(self) -> dict[str, Any]:
         songs = []
@@ -63,6 +65,7 @@ class Recommendation:
             "songs": songs,
             "catalog": self.catalog,
             "credit": self.credit,
+            "embedder": self.embedder,
         }
 
 
@@ -82,7 +85,8 @@ def recommend(
         raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
     analysis = analyze_image(image, text, reader)
     songs = _open_catalog(catalog, db)
-    return Recommendation(analysis, rank(analysis, songs, top), songs.name, songs.credit)
+    ranked = rank(analysis, songs, top)
+    return Recommendation(analysis, ranked, songs.name, songs.credit, embedder_name())
 
 
 def _open_catalog(name: str, db: str | Path | None) -> Catalog:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from lpmc import registry
+from lpmc.tasks import TEXT_EMBEDDING
 
 EMBEDDING_DIM = 384
 MAX_TOKENS = 256  # the model's max_seq_length
@@ -56,6 +57,11 @@ def load_minilm(files: dict[str, Path]) -> MiniLMEmbedder:
     return MiniLMEmbedder(files["dir"])
 
 
+def embedder_name() -> str:
+    """The registry entry every embedding in lpmc comes from (the shipped vectors were made with it)."""
+    return registry.load_first(TEXT_EMBEDDING)[1].name
+
+
 def embed(texts: list[str]) -> np.ndarray:
-    """Embed texts with the shared MiniLM model (loaded once) -> (N, 384) float32, unit rows."""
-    return registry.load("all-minilm-l6-v2").embed(list(texts))
+    """Embed texts with the shared text-embedding model (loaded once) -> (N, 384) float32, unit rows."""
+    return registry.load_first(TEXT_EMBEDDING)[0].embed(list(texts))

@@ -1,7 +1,7 @@
 """Any GGUF chat model run in-process by llama.cpp (through xllamacpp): tags -> caption with no server.
 
 The user downloads a GGUF file (e.g. Qwen2.5-1.5B-Instruct Q4_K_M) and names it in LPMC_LLM_GGUF. The
-model is loaded once, answers with its own chat template, streams its tokens, and stops at MAX_REPLY_TOKENS
+model is loaded once, answers with its own chat template, streams its tokens, and stops at LPMC_LLM_MAX_TOKENS
 or after LPMC_LLM_TIMEOUT seconds, whichever comes first.
 """
 
@@ -13,7 +13,6 @@ from lpmc import settings
 from lpmc.errors import BackendError, ModelUnavailable
 from lpmc.tasks import OnText
 from lpmc.text.chat import ChatCaptioner
-from lpmc.text.llm import MAX_REPLY_TOKENS
 
 CONTEXT_TOKENS = 4096  # the prompt (system + up to 200 tags) and the reply fit with room to spare
 SILENT = -1  # llama.cpp's verbosity: errors reach the user as BackendError, not as console noise
@@ -48,7 +47,7 @@ class GGUFChat:
         """Greedy chat completion of `messages`, streamed piece by piece to `on_text`."""
         request = {
             "messages": messages,
-            "max_tokens": MAX_REPLY_TOKENS,
+            "max_tokens": settings.llm_max_tokens(),
             # Greedy, and no reuse of the previous prompt's cache (it changes the numerics, so the words).
             "temperature": 0,
             "top_k": 1,

@@ -6,11 +6,10 @@ registry finds the folder and calls `load_local_llm`. Greedy decoding, so answer
 
 from pathlib import Path
 
+from lpmc import settings
 from lpmc.errors import BackendError, ModelUnavailable
 from lpmc.tasks import OnText
 from lpmc.text.chat import ChatCaptioner
-
-MAX_NEW_TOKENS = 300
 
 
 class LocalChatLLM:
@@ -44,7 +43,7 @@ class LocalChatLLM:
         try:
             with self._torch.inference_mode():
                 output = self.model.generate(
-                    **inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False, pad_token_id=pad_id
+                    **inputs, max_new_tokens=settings.llm_max_tokens(), do_sample=False, pad_token_id=pad_id
                 )
         except RuntimeError as error:
             raise BackendError(f"The local model {self.name} failed while writing: {error}") from None
