@@ -13,10 +13,23 @@ import sys
 
 from lpmc import registry, runtime
 from lpmc.errors import LpmcError
-from lpmc.tasks import TASKS
+from lpmc.tasks import AUTO, TASKS
 
 # Packages that contribute commands; a new feature adds its `cli` module here.
 COMMAND_MODULES = ("lpmc.text.cli", "lpmc.tagging.cli", "lpmc.captioning.cli", "lpmc.recommend.cli")
+
+
+def add_model_option(parser: argparse.ArgumentParser, flag: str, task: str, auto_means: str) -> None:
+    """`flag NAME`: a model of `task`, any registry name or alias, or "auto" (`auto_means` says what it
+    picks). The choices are the registry's, so a new entry is accepted here with no edit."""
+    accepted = registry.accepted(task)
+    parser.add_argument(
+        flag,
+        choices=accepted,
+        default=AUTO,
+        metavar="NAME",
+        help=f"the model for {task} ({', '.join(accepted)}); auto = {auto_means} (python -m lpmc models)",
+    )
 
 
 def run_models(args: argparse.Namespace) -> int:

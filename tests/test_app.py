@@ -1,55 +1,25 @@
 """The real app, started as a user starts it, answers through gradio_client."""
 
-import os
 import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
 from lpmc import registry
-from tests.conftest import PROJECT_DIR
-
-STARTUP_SECONDS = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import PROJECT_DIR, running_app
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    port = _free_port()
     home = tmp_path_factory.mktemp("home")
     env = {
-        **os.environ,
-        "LPMC_PORT": str(port),
         "LPMC_CACHE_DIR": str(home / "cache"),
         "LPMC_WEIGHTS_DIR": str(home / "weights"),
         "OPENAI_API_KEY": "",
         "OPENAI_BASE_URL": "",
     }
-    log = (home / "app.log").open("w")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"app.py exited with {process.returncode}: {(home / 'app.log').read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("app.py did not start listening in time")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with running_app(env, home / "app.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

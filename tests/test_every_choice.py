@@ -10,10 +10,6 @@ tiny BLIP and CLIP) and SmolLM2 as a GGUF file when its package is installed.
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
@@ -31,12 +27,11 @@ from lpmc.tasks import (
     TEXT_EMBEDDING,
 )
 from lpmc.text.prompts import STYLES
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, running_app
 from tests.test_image_hub import build_tiny_blip, build_tiny_clip
 from tests.test_text_gguf import smollm2_gguf
 from tests.test_text_local_llm import build_tiny_chat_model
 
-STARTUP_SECONDS = 180
 PHOTO = PROJECT_DIR / "assets" / "photos" / "sunset.jpg"
 TAGS = "lo-fi, mellow piano, rainy night"
 PATHS = ("ui", "cli", "api")
@@ -99,33 +94,8 @@ def here(environment):
 def client(environment, here, tmp_path_factory):
     from gradio_client import Client
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log_path = tmp_path_factory.mktemp("app") / "app.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=PROJECT_DIR,
-        env={**os.environ, **environment, "LPMC_PORT": str(port)},
-        stdout=log,
-        stderr=log,
-    )
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"app.py exited: {log_path.read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("app.py did not start listening in time")
-            time.sleep(0.5)
-    yield Client(f"http://127.0.0.1:{port}/", verbose=False)
-    process.terminate()
-    process.wait(timeout=30)
+    with running_app(environment, tmp_path_factory.mktemp("app") / "app.log") as url:
+        yield Client(url, verbose=False)
 
 
 # ---------------------------------------------------------------------------------------------------

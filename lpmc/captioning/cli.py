@@ -5,9 +5,10 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from lpmc import registry, settings
+from lpmc import settings
+from lpmc.cli import add_model_option
 from lpmc.errors import InputError, LpmcError
-from lpmc.tasks import AUDIO_CAPTIONING, AUTO
+from lpmc.tasks import AUDIO_CAPTIONING
 
 if TYPE_CHECKING:
     from lpmc.captioning.pipeline import SongCaption
@@ -16,14 +17,8 @@ if TYPE_CHECKING:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("caption", help="caption every 10 s of audio files, with the tags heard")
     parser.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a/aac files")
-    parser.add_argument(
-        "--model",
-        choices=registry.accepted(AUDIO_CAPTIONING),
-        default=AUTO,
-        metavar="NAME",
-        help=f"a registry model of {AUDIO_CAPTIONING} ({', '.join(registry.accepted(AUDIO_CAPTIONING))}); "
-        "auto = the first that is available (LP-MusicCaps when its weights are here, else builtin)",
-    )
+    auto_means = "the first available (LP-MusicCaps when its weights are here, else builtin)"
+    add_model_option(parser, "--model", AUDIO_CAPTIONING, auto_means)
     parser.add_argument("--json", action="store_true", help="print JSON: per file, the chunk captions")
     parser.add_argument(
         "--batch-size",

@@ -4,9 +4,9 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from lpmc import registry
+from lpmc.cli import add_model_option
 from lpmc.recommend import CATALOGS, MAX_TOP
-from lpmc.tasks import AUTO, IMAGE_UNDERSTANDING
+from lpmc.tasks import IMAGE_UNDERSTANDING
 
 if TYPE_CHECKING:
     from lpmc.recommend.recommend import Recommendation
@@ -24,14 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--top", type=int, default=10, help=f"number of songs (1-{MAX_TOP})")
     parser.add_argument("--catalog", choices=CATALOGS, default="jamendo", help="where the songs come from")
     parser.add_argument("--db", default=None, metavar="PATH", help="library index (for --catalog library)")
-    parser.add_argument(
-        "--reader",
-        choices=registry.accepted(IMAGE_UNDERSTANDING),
-        default=AUTO,
-        metavar="NAME",
-        help=f"the {IMAGE_UNDERSTANDING} model ({', '.join(registry.accepted(IMAGE_UNDERSTANDING))}); "
-        "auto = every available one, combined",
-    )
+    add_model_option(parser, "--reader", IMAGE_UNDERSTANDING, "every available one, combined")
     parser.add_argument("--json", action="store_true", help="print JSON: analysis and songs")
     parser.set_defaults(func=run)
 

@@ -10,7 +10,7 @@ which one runs when a user picks a task's model (by name, alias, or "auto").
     chosen.name, chosen.note   # which entry wrote it, and why the ones preferred to it did not
 """
 
-from lpmc.registry.entries import (
+from lpmc.registry.entries import (  # noqa: I001
     MODELS,
     Asset,
     Composite,

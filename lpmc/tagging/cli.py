@@ -5,10 +5,10 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from lpmc import registry
+from lpmc.cli import add_model_option
 from lpmc.errors import LpmcError
 from lpmc.tagging import load_tagger
-from lpmc.tasks import AUTO, TAGGING
+from lpmc.tasks import TAGGING
 
 if TYPE_CHECKING:
     from lpmc.tagging.result import TagResult
@@ -20,14 +20,7 @@ TOP_CHUNK_TAGS = 3
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("tag", help="tag audio files over time with a pretrained tagger")
     parser.add_argument("files", nargs="+", metavar="FILE", help="wav, flac, ogg, mp3 or m4a/aac files")
-    parser.add_argument(
-        "--model",
-        choices=registry.accepted(TAGGING),
-        default=AUTO,
-        metavar="NAME",
-        help=f"a registry model of {TAGGING} ({', '.join(registry.accepted(TAGGING))}); "
-        "auto = the first available in the registry's order",
-    )
+    add_model_option(parser, "--model", TAGGING, "the first available in the registry's order")
     parser.add_argument("--json", action="store_true", help="print JSON: per file, tags and the taggram")
     parser.set_defaults(func=run)
 

@@ -4,9 +4,9 @@ import argparse
 import json
 import sys
 
-from lpmc import registry
+from lpmc.cli import add_model_option
 from lpmc.errors import InputError, LpmcError
-from lpmc.tasks import AUTO, TAG_CAPTIONING
+from lpmc.tasks import TAG_CAPTIONING
 from lpmc.text.caption import tags_to_caption
 from lpmc.text.prompts import STYLES
 
@@ -27,14 +27,7 @@ def register(subparsers) -> None:
         'prints lines {"id", "caption", "backend"}',
     )
     parser.add_argument("--style", choices=STYLES, default="writing")
-    parser.add_argument(
-        "--backend",
-        choices=registry.accepted(TAG_CAPTIONING),
-        default=AUTO,
-        metavar="NAME",
-        help=f"a registry model of {TAG_CAPTIONING} ({', '.join(registry.accepted(TAG_CAPTIONING))}); "
-        "auto = the first that is available and answers (python -m lpmc models)",
-    )
+    add_model_option(parser, "--backend", TAG_CAPTIONING, "the first that is available and answers")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     parser.set_defaults(func=run)
 
