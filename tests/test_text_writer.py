@@ -170,3 +170,22 @@ def test_join():
     assert english.join([]) == ""
     assert english.join(["a"]) == "a"
     assert english.join(["a", "b", "A", "c"], "or") == "a, b or c"
+
+
+@pytest.mark.parametrize(
+    "items, verb",
+    [(["drums"], "come"), (["piano"], "comes"), (["bass"], "comes"), (["piano", "flute"], "come")],
+)
+def test_verb_agreement(items, verb):
+    assert english.agree(items, "comes", "come") == verb
+
+
+def test_sentences_split_and_join():
+    assert english.split_sentences("Drums come in. It gets louder!  At 120 BPM? Yes") == [
+        "Drums come in.",
+        "It gets louder!",
+        "At 120 BPM?",
+        "Yes",
+    ]
+    assert english.split_sentences("A 2.5 dB range.") == ["A 2.5 dB range."]
+    assert english.paragraph(["One.", "", "Two."]) == "One. Two."
