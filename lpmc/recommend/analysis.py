@@ -17,8 +17,9 @@ from lpmc.errors import LpmcError
 from lpmc.recommend.colour import ColourMood, colour_mood
 from lpmc.recommend.image import ImageSource, Photo, load_photo
 from lpmc.recommend.mobilenet import MobileNetClassifier
-from lpmc.recommend.moods import MOOD_VA, PHOTO_MOODS, mood_position, nearest_moods
+from lpmc.recommend.moods import mood_position, nearest_moods
 from lpmc.recommend.scenes import cue_words, label_name, scene_words
+from lpmc.vocabulary import clip_scenes, mood_positions, photo_moods
 
 CLASSIFIER = "mobilenet-v2"
 CAPTIONER = "blip-image-captioning-base"
@@ -32,10 +33,6 @@ HOLIDAY_WEIGHT = 0.9
 TIME_OF_DAY_WEIGHT = 0.5
 TEXT_SHARE = 0.5  # the user said it: their text weighs as much as all the photo's words together
 CAPTION_WEIGHT = 1.2
-CLIP_SCENES = (
-    "beach", "sunset", "mountains", "forest", "city at night", "city street", "snow", "rain", "desert",
-    "countryside", "ocean", "lake", "concert", "party", "wedding", "road trip", "storm", "home",
-)  # fmt: skip
 CLIP_MIN_PROBABILITY = 0.1
 WORD_MOOD_SHARE = 0.5  # most of the photo's valence/arousal that mood-bearing words can decide
 
@@ -150,7 +147,7 @@ def time_words(taken: datetime | None) -> dict[str, float]:
 
 def photo_position(colour: ColourMood, words: dict[str, float]) -> tuple[float, float]:
     """The photo's (valence, arousal): colour, blended with any mood-bearing words it was given."""
-    bearing = {word: weight for word, weight in words.items() if word in MOOD_VA}
+    bearing = {word: weight for word, weight in words.items() if word in mood_positions()}
     from_words = mood_position(bearing)
     if from_words is None:
         return colour.valence, colour.arousal
@@ -198,7 +195,7 @@ def _run_clip(photo: Photo, scene: dict[str, float], models: list[str], not_used
     clip = _hub_model(CLIP, not_used)
     if clip is None:
         return
-    for vocabulary in (CLIP_SCENES, PHOTO_MOODS):
+    for vocabulary in (clip_scenes(), photo_moods()):
         probabilities = clip.scores(photo.to_pil(), list(vocabulary))
         _merge(
             scene,
