@@ -47,7 +47,9 @@ class TagCaptioner(Protocol):
 class AudioCaptioner(Protocol):
     """audio -> a caption for every 10 s chunk."""
 
-    def caption_chunks(self, audio: np.ndarray, analysis: SongAnalysis, batch_size: int) -> Iterator[list[str]]:
+    def caption_chunks(
+        self, audio: np.ndarray, analysis: SongAnalysis, batch_size: int
+    ) -> Iterator[list[str]]:
         """`audio`: (n,) float32 mono at 16 kHz; `analysis`: the taggers' and measurements' reading of each
         chunk (analysis.chunks[i].start/.end in seconds). Yields the captions of successive chunks, in
         order, in groups of at most `batch_size`, until every chunk has one."""
