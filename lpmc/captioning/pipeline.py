@@ -19,8 +19,9 @@ import numpy as np
 
 from lpmc import registry, settings
 from lpmc.audio import chunk_bounds, decode_audio, format_timestamp, resample
+from lpmc.captioning.analysis import SongAnalysis, analyse_song
 from lpmc.captioning.builtin import NAME as BUILTIN
-from lpmc.captioning.builtin import TAGGERS, BuiltinCaptioner, SongAnalysis, analyse_song
+from lpmc.captioning.builtin import BuiltinCaptioner, taggers
 from lpmc.errors import AudioError, InputError, ModelUnavailable
 from lpmc.tagging import load_tagger, tag_many
 
@@ -152,7 +153,7 @@ def _iter_caption(
     yield _snapshot(result)
 
     tagged = TAGGED_PROGRESS[model]
-    groups = _by_front_end([load_tagger(name) for name in TAGGERS])
+    groups = _by_front_end([load_tagger(name) for name in taggers()])
     for done, group in enumerate(groups, 1):
         for tagger, found in zip(group, tag_many(group, audio, SAMPLE_RATE), strict=True):
             result.tag_results[tagger.name] = found
