@@ -26,45 +26,6 @@ sys.path.insert(0, str(PROJECT_DIR))
 OUT_DIR = PROJECT_DIR / "assets" / "text"
 MIN_TAG_COUNT = 3  # a tag seen fewer times says too little about its neighbours
 MIN_PAIR_COUNT = 2
-# MTG-Jamendo writes multi-word tags as one word.
-JAMENDO_SPELLING = {
-    "acidjazz": "acid jazz",
-    "acousticbassguitar": "acoustic bass guitar",
-    "acousticguitar": "acoustic guitar",
-    "alternativerock": "alternative rock",
-    "bluesrock": "blues rock",
-    "bossanova": "bossa nova",
-    "classicalguitar": "classical guitar",
-    "classicrock": "classic rock",
-    "darkambient": "dark ambient",
-    "deephouse": "deep house",
-    "doublebass": "double bass",
-    "drummachine": "drum machine",
-    "drumnbass": "drum and bass",
-    "easylistening": "easy listening",
-    "electricguitar": "electric guitar",
-    "electricpiano": "electric piano",
-    "hardrock": "hard rock",
-    "hiphop": "hip hop",
-    "instrumentalpop": "instrumental pop",
-    "instrumentalrock": "instrumental rock",
-    "jazzfusion": "jazz fusion",
-    "newage": "new age",
-    "newwave": "new wave",
-    "pipeorgan": "pipe organ",
-    "popfolk": "pop folk",
-    "poprock": "pop rock",
-    "postrock": "post rock",
-    "punkrock": "punk rock",
-    "rocknroll": "rock and roll",
-    "singersongwriter": "singer-songwriter",
-    "synthpop": "synth pop",
-    "triphop": "trip hop",
-    "worldfusion": "world fusion",
-    "electropop": "electro pop",
-    "eurodance": "eurodance",
-    "rnb": "r&b",
-}
 
 
 def normalise(tag: str) -> str:
@@ -76,11 +37,11 @@ def musiccaps_tag_lists(path: Path) -> list[list[str]]:
 
 
 def jamendo_tag_lists(path: Path) -> list[list[str]]:
+    """Tags per track, spelled out as text (MTG-Jamendo writes "newage" for "new age")."""
+    from lpmc.vocabulary import tag_text
+
     with path.open(newline="") as handle:
-        return [
-            [JAMENDO_SPELLING.get(tag, tag) for tag in row["tags"].split("|") if tag]
-            for row in csv.DictReader(handle)
-        ]
+        return [[tag_text(tag) for tag in row["tags"].split("|") if tag] for row in csv.DictReader(handle)]
 
 
 def count(tag_lists: list[list[str]]) -> tuple[Counter, Counter]:
@@ -119,12 +80,12 @@ def main() -> None:
     (OUT_DIR / "tag_cooccurrence.json").write_text(json.dumps(asset, separators=(",", ":")) + "\n")
 
     from lpmc.text.embedding import embed
-    from lpmc.text.lexicon import EXEMPLAR_EMBEDDINGS_FILE, exemplar_words
+    from lpmc.text.lexicon import exemplar_words
 
     np.savez(OUT_DIR / "tag_embeddings.npz", embeddings=embed(vocabulary).astype(np.float16))
     words = exemplar_words()
     np.savez(
-        PROJECT_DIR / "assets" / EXEMPLAR_EMBEDDINGS_FILE,
+        OUT_DIR / "lexicon_embeddings.npz",
         words=np.array(words),
         embeddings=embed(words).astype(np.float16),
     )

@@ -33,8 +33,8 @@ from transformers.modeling_outputs import BaseModelOutput  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lpmc.audio import CHUNK_SAMPLES, SAMPLE_RATE  # noqa: E402
 from lpmc.captioning.lp_music_caps.checkpoint import build_model  # noqa: E402
-from lpmc.captioning.lp_music_caps.frontend import CHUNK_SAMPLES, SAMPLE_RATE  # noqa: E402
 from lpmc.captioning.lp_music_caps.model import LpMusicCaps  # noqa: E402
 from lpmc.captioning.lp_music_caps.search import BOS_ID, DECODER_START_ID, EOS_ID  # noqa: E402
 

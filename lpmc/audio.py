@@ -17,6 +17,12 @@ import soxr
 from lpmc import settings
 from lpmc.errors import AudioError
 
+# Captioning hears a song at 16 kHz (the rate LP-MusicCaps and musicnn were trained at), cut into
+# consecutive 10 s chunks; each chunk gets a caption and its own tags.
+SAMPLE_RATE = 16_000
+CHUNK_SECONDS = 10.0
+CHUNK_SAMPLES = int(CHUNK_SECONDS * SAMPLE_RATE)
+
 SUPPORTED_FORMATS = "wav, flac, ogg, mp3, m4a/aac"
 LIBSNDFILE_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM")  # wav, flac, ogg, aiff
 BLOCK_FRAMES = 1 << 18  # frames decoded at a time by libsndfile
@@ -221,7 +227,7 @@ def _kaiser_polyphase_kernel(step_up: int, step_down: int) -> tuple[np.ndarray, 
     return kernel.astype(np.float32), reach
 
 
-def chunk_bounds(duration: float, chunk_seconds: float = 10.0) -> list[tuple[float, float]]:
+def chunk_bounds(duration: float, chunk_seconds: float = CHUNK_SECONDS) -> list[tuple[float, float]]:
     """Consecutive chunks [i * chunk_seconds, min((i + 1) * chunk_seconds, duration)); the tail is kept."""
     count = math.ceil(duration / chunk_seconds) if duration > 0 else 0
     return [(i * chunk_seconds, min((i + 1) * chunk_seconds, duration)) for i in range(count)]

@@ -7,15 +7,17 @@ was "heard"; the audio is synthetic, so the measured descriptors are known too.
 import json
 
 import numpy as np
-import pytest
 from test_descriptors import click_track
 
-from lpmc import settings
+from lpmc import registry, settings
 from lpmc.audio import chunk_bounds
-from lpmc.captioning import builtin
-from lpmc.captioning.builtin import BuiltinCaptioner, analyse_song, select_tags
+from lpmc.captioning.analysis import SongAnalysis, analyse_song, select_tags
+from lpmc.captioning.builtin import BuiltinCaptioner, load_builtin_captioner, taggers
+from lpmc.captioning.vocabulary import canonical_tag
 from lpmc.tagging.result import TagResult
-from lpmc.text import lexicon
+from lpmc.tasks import AudioCaptioner
+from lpmc.text import english, lexicon
+from lpmc.vocabulary import mood_family
 
 SR = 16_000
 MTT = json.loads((settings.ASSETS_DIR / "musicnn" / "mtt_tags.json").read_text())
@@ -42,7 +44,7 @@ def tag_results(chunk_rows: dict[str, list[np.ndarray]], duration: float) -> dic
     return results
 
 
-def caption(audio: np.ndarray, rows: dict[str, list[np.ndarray]]) -> tuple[list[str], builtin.SongAnalysis]:
+def caption(audio: np.ndarray, rows: dict[str, list[np.ndarray]]) -> tuple[list[str], SongAnalysis]:
     duration = audio.size / SR
     analysis = analyse_song(audio, SR, chunk_bounds(duration), tag_results(rows, duration))
     texts = BuiltinCaptioner().caption_chunks(np.zeros(0, np.float32), analysis, batch_size=1)
@@ -50,7 +52,7 @@ def caption(audio: np.ndarray, rows: dict[str, list[np.ndarray]]) -> tuple[list[
 
 
 def sentences(text: str) -> set[str]:
-    return set(builtin._sentences(text))
+    return set(english.split_sentences(text))
 
 
 def test_select_tags_merges_synonyms_and_resolves_contradictions():
@@ -148,8 +150,8 @@ def test_summary_names_what_is_heard_over_much_of_the_song():
 
 def test_every_word_given_to_the_writer_is_in_its_lexicon():
     """So the writer never needs its embedding fallback (loading MiniLM would cost seconds per song)."""
-    mapped = {builtin.CANONICAL_TAGS.get(tag, tag) for tag in MTT + MSD} - {None}
-    words = mapped | set(builtin.MOOD_WORDS.values())
+    mapped = {canonical_tag(tag) for tag in MTT + MSD} - {None}
+    words = mapped | {mood_family(tag) for tag in MOODS} - {None}
     words |= {
         "loud",
         "quiet",
@@ -166,13 +168,21 @@ def test_every_word_given_to_the_writer_is_in_its_lexicon():
     assert unknown == []
 
 
-@pytest.mark.parametrize(
-    "items, verb",
-    [(["drums"], "come"), (["piano"], "comes"), (["bass"], "comes"), (["piano", "flute"], "come")],
-)
-def test_verb_agreement(items, verb):
-    assert builtin._verb(items, "comes", "come") == verb
+def test_captions_stream_chunk_by_chunk_and_match_the_whole_list():
+    rows = {"musicnn-mtt": [scores("musicnn-mtt", piano=0.7)] * 3 + [scores("musicnn-mtt", drums=0.9)] * 3}
+    audio = click_track(120, 60)
+    captions, analysis = caption(audio, rows)
+    captioner = BuiltinCaptioner()
+    assert isinstance(captioner, AudioCaptioner)
+    stream = captioner.caption_chunks(audio, analysis, batch_size=4)
+    assert next(stream) == [captions[0]]  # the first row is there before the others are written
+    assert [[text] for text in captions[1:]] == list(stream)
+
+
+def test_the_taggers_read_are_the_tagging_parts_of_the_registry_entry():
+    assert taggers() == ("musicnn-mtt", "musicnn-msd", "jamendo-moodtheme")
+    assert all(registry.get(name).task == "tagging" for name in taggers())
 
 
 def test_registry_loader_needs_no_files():
-    assert isinstance(builtin.load_builtin_captioner({}), BuiltinCaptioner)
+    assert isinstance(load_builtin_captioner({}), BuiltinCaptioner)

@@ -10,8 +10,9 @@ from PIL import Image
 from lpmc.recommend.analysis import analyze_image, time_words
 from lpmc.recommend.colour import colour_mood, hue_saturation, valence_arousal
 from lpmc.recommend.mobilenet import load_mobilenet, preprocess
-from lpmc.recommend.moods import MOOD_VA, PHOTO_MOODS, nearest_moods
+from lpmc.recommend.moods import nearest_moods
 from lpmc.recommend.scenes import label_words
+from lpmc.vocabulary import mood_positions, photo_moods
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PHOTOS = ASSETS / "photos"
@@ -60,7 +61,7 @@ def test_pure_black_and_white_and_noise():
 
 
 def test_mood_words_come_from_the_mood_table():
-    assert set(PHOTO_MOODS) <= set(MOOD_VA)
+    assert set(photo_moods()) <= set(mood_positions())
     weights = nearest_moods(0.85, 0.45)
     assert next(iter(weights)) == "romantic" and all(0 < w <= 1 for w in weights.values())
 

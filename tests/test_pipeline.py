@@ -9,7 +9,7 @@ import soundfile
 
 from lpmc import registry
 from lpmc.captioning import cli, pipeline
-from lpmc.captioning.builtin import song_taggers
+from lpmc.captioning.builtin import taggers
 from lpmc.errors import AudioError, InputError, ModelUnavailable
 
 SR = 22_050
@@ -59,9 +59,7 @@ def test_a_25_second_file_has_three_chunks_with_the_tail_kept(builtin_stream, so
     assert all(c.text and c.tags for c in result.chunks)
     assert "120 BPM" in result.chunks[0].text
     assert result.summary
-    assert (
-        set(result.tag_results) == set(song_taggers()) == {"musicnn-mtt", "musicnn-msd", "jamendo-moodtheme"}
-    )
+    assert set(result.tag_results) == set(taggers()) == {"musicnn-mtt", "musicnn-msd", "jamendo-moodtheme"}
     assert result.to_dict()["file"] == song_file
 
 

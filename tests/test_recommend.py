@@ -12,8 +12,8 @@ from lpmc.errors import InputError
 from lpmc.recommend import catalog as catalog_module
 from lpmc.recommend import cli
 from lpmc.recommend.catalog import derive_moods, load_catalog
-from lpmc.recommend.moods import MOOD_VA
 from lpmc.recommend.recommend import MAX_PER_ARTIST, best_first, diverse, explain, recommend
+from lpmc.vocabulary import mood_positions
 
 PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
 SUNNY_MOODS = {
@@ -53,7 +53,7 @@ def moods_of(song) -> set[str]:
 def test_catalog_is_complete_and_cached(jamendo, cache_dir, monkeypatch):
     assert len(jamendo) == 11_565 and jamendo.vectors.shape == (11_565, 384)
     assert np.allclose(np.linalg.norm(jamendo.vectors, axis=1), 1, atol=1e-4)
-    with_moods = sum(bool(set(tags) & set(MOOD_VA)) for tags in jamendo.tags)
+    with_moods = sum(bool(set(tags) & set(mood_positions())) for tags in jamendo.tags)
     assert with_moods < 0.45 * len(jamendo)  # most tracks carry no mood tag ...
     assert np.isnan(jamendo.positions[:, 0]).mean() < 0.15  # ... yet most get a place on the mood plane
     caches = list((cache_dir / "recommend").glob("jamendo-*.npz"))

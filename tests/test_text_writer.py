@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from lpmc.text import english, lexicon
@@ -170,3 +171,34 @@ def test_join():
     assert english.join([]) == ""
     assert english.join(["a"]) == "a"
     assert english.join(["a", "b", "A", "c"], "or") == "a, b or c"
+
+
+@pytest.mark.parametrize(
+    "items, verb",
+    [(["drums"], "come"), (["piano"], "comes"), (["bass"], "comes"), (["piano", "flute"], "come")],
+)
+def test_verb_agreement(items, verb):
+    assert english.agree(items, "comes", "come") == verb
+
+
+def test_sentences_split_and_join():
+    assert english.split_sentences("Drums come in. It gets louder!  At 120 BPM? Yes") == [
+        "Drums come in.",
+        "It gets louder!",
+        "At 120 BPM?",
+        "Yes",
+    ]
+    assert english.split_sentences("A 2.5 dB range.") == ["A 2.5 dB range."]
+    assert english.paragraph(["One.", "", "Two."]) == "One. Two."
+
+
+def test_the_lexicon_embeddings_come_through_the_registry(tmp_path, monkeypatch):
+    """So the shipped file is checked against its sha256 like every other model file."""
+    path = tmp_path / "lexicon.npz"
+    np.savez(path, words=np.array(["calm"]), embeddings=np.ones((1, 384), np.float16))
+    asked = []
+    monkeypatch.setattr(
+        lexicon.registry, "resolve_files", lambda name: asked.append(name) or {"lexicon": path}
+    )
+    vectors = lexicon.shipped_exemplar_vectors()
+    assert asked == ["tag-writer"] and list(vectors) == ["calm"] and vectors["calm"].dtype == np.float32

@@ -18,16 +18,15 @@ from typing import Any
 import numpy as np
 
 from lpmc import registry, settings
-from lpmc.audio import chunk_bounds, decode_audio, format_timestamp, resample
-from lpmc.captioning.builtin import BuiltinCaptioner, SongAnalysis, analyse_song, song_taggers
+from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio, format_timestamp, resample
+from lpmc.captioning import builtin
+from lpmc.captioning.analysis import SongAnalysis, analyse_song
 from lpmc.errors import AudioError
 from lpmc.tagging import load_tagger
 from lpmc.tagging.tagger import tag_many
 from lpmc.tasks import AUDIO_CAPTIONING, AUTO, AudioCaptioner, Tagger
 
-SAMPLE_RATE = 16_000
 RESAMPLE_METHOD = "kaiser_best"  # musicnn's resampler: its taggers hear what they were trained on
-CHUNK_SECONDS = 10.0
 # Share of the progress bar done after decoding and after tagging; the chunk captions fill the rest.
 DECODED_PROGRESS = 0.05
 TAGGED_PROGRESS = 0.3
@@ -151,10 +150,8 @@ def _iter_caption(
         # One more step than groups: the analysis below ends the tagging share of the bar.
         result.progress = _between(DECODED_PROGRESS, TAGGED_PROGRESS, done / (len(groups) + 1))
         yield _snapshot(result)
-    analysis = analyse_song(
-        audio, SAMPLE_RATE, chunk_bounds(result.duration, CHUNK_SECONDS), result.tag_results
-    )
-    result.summary = BuiltinCaptioner().summary(analysis)
+    analysis = analyse_song(audio, SAMPLE_RATE, chunk_bounds(result.duration), result.tag_results)
+    result.summary = builtin.BuiltinCaptioner().summary(analysis)
     result.progress = TAGGED_PROGRESS
     yield _snapshot(result)
     for texts in captioner.caption_chunks(audio, analysis, max(1, batch_size)):
@@ -169,7 +166,7 @@ def _taggers(extra: Sequence[str]) -> list[Tagger]:
     always run whichever model writes the text: they give the tags heard in each chunk and the summary."""
     loaded = [load_tagger(name) for name in extra]
     names = {tagger.name for tagger in loaded}
-    return loaded + [load_tagger(name) for name in song_taggers() if name not in names]
+    return loaded + [load_tagger(name) for name in builtin.taggers() if name not in names]
 
 
 def _between(start: float, end: float, fraction: float) -> float:

@@ -15,9 +15,10 @@ from typing import Any
 from lpmc import registry
 from lpmc.recommend.colour import ColourMood, colour_mood
 from lpmc.recommend.image import ImageSource, load_photo
-from lpmc.recommend.moods import MOOD_VA, mood_position, nearest_moods
+from lpmc.recommend.moods import mood_position, nearest_moods
 from lpmc.recommend.scenes import cue_words
 from lpmc.tasks import AUTO, IMAGE_UNDERSTANDING
+from lpmc.vocabulary import mood_positions
 
 COLOUR_MOOD_WEIGHT = 0.8
 SEASON_WEIGHT = 0.6
@@ -136,7 +137,7 @@ def time_words(taken: datetime | None) -> dict[str, float]:
 
 def photo_position(colour: ColourMood, words: dict[str, float]) -> tuple[float, float]:
     """The photo's (valence, arousal): colour, blended with any mood-bearing words it was given."""
-    bearing = {word: weight for word, weight in words.items() if word in MOOD_VA}
+    bearing = {word: weight for word, weight in words.items() if word in mood_positions()}
     from_words = mood_position(bearing)
     if from_words is None:
         return colour.valence, colour.arousal

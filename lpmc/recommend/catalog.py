@@ -25,13 +25,14 @@ import numpy as np
 from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend.moods import mood_position
+from lpmc.vocabulary import tag_text
 
 log = logging.getLogger(__name__)
 
 CATALOG_DIR = settings.ASSETS_DIR / "catalog"
 JAMENDO_FILE = "jamendo_catalog.csv"
 PMEMO_FILE = "pmemo_valence_arousal.csv"
-DOCUMENT_VERSION = "tag-phrases-v2"  # change when song documents change, so caches rebuild
+DOCUMENT_VERSION = "tag-phrases-v3"  # change when song documents change, so caches rebuild
 EMBEDDER = "all-minilm-l6-v2"
 WORD_CACHE_SIZE = 50_000  # texts whose vectors stay in memory between queries
 
@@ -42,23 +43,6 @@ DERIVED_MIN_RATIO = 0.5  # a derived mood's evidence relative to the strongest o
 FACET_WEIGHTS = {"genre": 0.8, "mood": 1.0, "instrument": 0.3}
 FACET_SUFFIX = {"genre": " music", "mood": " mood", "instrument": ""}
 DERIVED_MOOD_WEIGHT = 0.6  # a derived mood counts less than a mood people tagged
-
-# Tags written as one word in MTG-Jamendo, spelled out so the text embedder understands them.
-TAG_TEXT = {
-    "easylistening": "easy listening", "popfolk": "pop folk", "hiphop": "hip hop", "poprock": "pop rock",
-    "instrumentalpop": "instrumental pop", "newage": "new age", "darkambient": "dark ambient",
-    "triphop": "trip hop", "singersongwriter": "singer songwriter", "electropop": "electro pop",
-    "punkrock": "punk rock", "darkwave": "dark wave", "instrumentalrock": "instrumental rock",
-    "synthpop": "synth pop", "drumnbass": "drum and bass", "postrock": "post rock",
-    "classicrock": "classic rock", "rocknroll": "rock and roll", "hardrock": "hard rock",
-    "newwave": "new wave", "alternativerock": "alternative rock", "bluesrock": "blues rock",
-    "eurodance": "euro dance", "bossanova": "bossa nova", "worldfusion": "world fusion",
-    "acidjazz": "acid jazz", "deephouse": "deep house", "jazzfusion": "jazz fusion",
-    "electricguitar": "electric guitar", "acousticguitar": "acoustic guitar", "drummachine": "drum machine",
-    "electricpiano": "electric piano", "classicalguitar": "classical guitar", "doublebass": "double bass",
-    "acousticbassguitar": "acoustic bass guitar", "pipeorgan": "pipe organ", "dream": "dreamy",
-    "ambiental": "ambient",
-}  # fmt: skip
 
 
 @dataclass
@@ -78,10 +62,6 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.titles)
-
-
-def tag_text(tag: str) -> str:
-    return TAG_TEXT.get(tag, tag)
 
 
 def tag_phrase(tag: str, facet: str) -> str:

@@ -11,16 +11,12 @@ import numpy as np
 from PIL import Image
 
 from lpmc.recommend.image import Photo
-from lpmc.recommend.moods import PHOTO_MOODS
 from lpmc.recommend.reading import PhotoReading
+from lpmc.vocabulary import clip_scenes, photo_moods
 
 CAPTION_MAX_TOKENS = 30
 CAPTION_BEAMS = 3
 CLIP_TEMPLATE = "a photo that looks {}"
-CLIP_SCENES = (
-    "beach", "sunset", "mountains", "forest", "city at night", "city street", "snow", "rain", "desert",
-    "countryside", "ocean", "lake", "concert", "party", "wedding", "road trip", "storm", "home",
-)  # fmt: skip
 CLIP_MIN_PROBABILITY = 0.1
 
 
@@ -70,7 +66,7 @@ class ClipZeroShot:
         """The image-understanding protocol: the scenes and moods CLIP finds likely, with their probability
         (each vocabulary is a separate softmax: one scene and one mood compete only among their own)."""
         words = {}
-        for vocabulary in (CLIP_SCENES, PHOTO_MOODS):
+        for vocabulary in (clip_scenes(), photo_moods()):
             probabilities = self.scores(photo.to_pil(), list(vocabulary))
             words.update(
                 {

@@ -1,4 +1,4 @@
-"""Small English helpers for the built-in writer: articles, plurals, lists, sentences."""
+"""Small English helpers for the built-in writer and captioner: articles, plurals, verbs, lists, sentences."""
 
 import re
 
@@ -41,6 +41,12 @@ def is_plural(phrase: str) -> bool:
         and not head.endswith(("ss", "us", "is"))
         and head not in SINGULAR_S
     )
+
+
+def agree(subjects: list[str], singular: str, plural: str) -> str:
+    """The verb form that agrees with a list of noun phrases: `singular` for one singular phrase ("the piano
+    comes"), `plural` for a plural one or several ("the drums come", "the piano and flute come")."""
+    return singular if len(subjects) == 1 and not is_plural(subjects[0]) else plural
 
 
 def indefinite_article(phrase: str) -> str:
@@ -90,3 +96,20 @@ def sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, split after ".", "!" or "?" followed by a space (or the end)."""
+    parts, start = [], 0
+    for index, char in enumerate(text):
+        if char in ".!?" and (index + 1 == len(text) or text[index + 1] == " "):
+            parts.append(text[start : index + 1].strip())
+            start = index + 1
+    if text[start:].strip():
+        parts.append(text[start:].strip())
+    return parts
+
+
+def paragraph(sentences: list[str]) -> str:
+    """Sentences joined by single spaces, empty ones left out."""
+    return " ".join(text for text in sentences if text)

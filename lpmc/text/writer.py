@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from lpmc.text import english, lexicon
-from lpmc.text.english import join, sentence, with_article
+from lpmc.text.english import join, paragraph, sentence, with_article
 from lpmc.text.prompts import STYLES
 
 # How many instruments one sentence lists before the rest go to a second sentence.
@@ -298,7 +298,7 @@ def write_writing(groups: Groups) -> str:
     extra = unnamed_instrumental(groups)
     if extra:
         sentences.append(sentence(f"it is {join(extra)}"))
-    return " ".join(text for text in sentences if text)
+    return paragraph(sentences)
 
 
 def write_summary(groups: Groups) -> str:
@@ -356,7 +356,7 @@ def write_paraphrase(groups: Groups) -> str:
     extra = unnamed_instrumental(groups)
     if extra:
         sentences.append(sentence(f"think {join(extra)}"))
-    return " ".join(text for text in sentences if text)
+    return paragraph(sentences)
 
 
 WRITERS = {

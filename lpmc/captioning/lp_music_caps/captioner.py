@@ -10,7 +10,7 @@ import torch
 from transformers import BartTokenizer
 
 from lpmc import settings
-from lpmc.captioning.lp_music_caps.frontend import CHUNK_SAMPLES, SAMPLE_RATE
+from lpmc.audio import CHUNK_SAMPLES, SAMPLE_RATE
 from lpmc.captioning.lp_music_caps.model import LpMusicCaps
 from lpmc.captioning.lp_music_caps.search import MAX_LENGTH, NUM_BEAMS
 from lpmc.errors import AudioError

@@ -14,10 +14,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# The model's input format: chunks of 10 s of mono audio at 16 kHz.
-SAMPLE_RATE = 16000
-CHUNK_SECONDS = 10
-CHUNK_SAMPLES = SAMPLE_RATE * CHUNK_SECONDS  # 160000
+# The model hears lpmc's own chunks (lpmc/audio.py): 10 s of mono audio at 16 kHz, 160000 samples.
+from lpmc.audio import CHUNK_SAMPLES, SAMPLE_RATE
+
 N_FFT = 1024
 HOP_LENGTH = 160
 N_MELS = 128

@@ -1,0 +1,213 @@
+"""What is known about each 10 s chunk of a song: the tags the taggers heard there and what was measured.
+
+Tag scores are first averaged with the neighbouring chunks' (so a tag does not flicker); then each
+tagger's tags are thresholded (instruments, voices, genres) or ranked (moods), put in the captioner's
+words (lpmc.captioning.vocabulary), and contradictions resolved. A tag heard in the chunk before needs
+less evidence to stay. Silent chunks hear nothing. The song's own tags are those heard over much of it.
+"""
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from lpmc.captioning import descriptors as measure
+from lpmc.captioning.vocabulary import canonical_tag, style_tags, tempo_feel_tags, vocal_tags
+from lpmc.vocabulary import mood_family
+
+MOOD_TAGGER = "jamendo-moodtheme"
+
+
+@dataclass(frozen=True)
+class TagRule:
+    """Which tags of a tagger are kept for a chunk: at least `threshold`, at most `max_tags`, best first."""
+
+    threshold: float
+    max_tags: int
+
+
+TAG_RULES = {
+    "musicnn-mtt": TagRule(threshold=0.25, max_tags=4),
+    "musicnn-msd": TagRule(threshold=0.2, max_tags=3),
+    "choi2016-cnn": TagRule(threshold=0.25, max_tags=3),  # used when the pipeline is given Choi's results
+    "choi2016-crnn": TagRule(threshold=0.25, max_tags=3),
+}
+# Taggers whose vocabulary has no classical label: on classical music their best genre is a forced guess
+# (orchestral game music comes out as "jazz"), so their genres are ignored where MTT gives "classical"
+# even moderate evidence (below the threshold for naming it).
+NO_CLASSICAL_LABEL = {"musicnn-msd", "choi2016-cnn", "choi2016-crnn"}
+CLASSICAL_EVIDENCE = 0.15
+# Moods are ranked, not thresholded (the mood model's probabilities are low and uncalibrated).
+MOODS_PER_CHUNK = 2
+# Hysteresis, so tags near a threshold do not flicker from chunk to chunk: a tag heard in the chunk before
+# stays down to KEEP_FACTOR x its threshold, and the chunk before's moods rank MOOD_KEEP_BONUS x higher.
+KEEP_FACTOR = 0.7
+MOOD_KEEP_BONUS = 1.3
+# Chunk scores are averaged with their neighbours' (previous, own, next) before selection.
+SMOOTHING_WEIGHTS = (0.25, 0.5, 0.25)
+# "dark" and "warm" alone would read as moods; the measurement is about timbre.
+TIMBRE_WORDS = {"dark": "dark timbre", "warm": "warm timbre"}
+# The song's tags are those heard in at least this share of the sounding chunks.
+SONG_TAG_SHARE = 0.3
+
+
+@dataclass
+class ChunkAnalysis:
+    """What is known about one chunk: heard tags (taggers), measured descriptors and their words."""
+
+    start: float  # seconds
+    end: float  # seconds
+    heard: list[str]  # tagger tags after selection, best first (moods last)
+    moods: list[str]
+    measured: measure.Descriptors
+    silence: str  # "silent", "near silent" or ""
+
+    @property
+    def tags(self) -> list[str]:
+        """The chunk's grounded tags as shown to the user: heard tags, then measured words."""
+        dynamics = measure.dynamics_word(self.measured.loudness_range_db)
+        measured = sound_words(self.measured) + ([dynamics] if dynamics and not self.silence else [])
+        return self.heard + [word for word in measured if word not in self.heard]
+
+
+@dataclass
+class SongAnalysis:
+    """Every chunk's analysis, in order, and the song as a whole."""
+
+    chunks: list[ChunkAnalysis]
+    song: measure.Descriptors
+    song_tags: list[str]  # tags heard over much of the song (see song_level_tags)
+
+
+def analyse_song(
+    audio: np.ndarray, sr: int, bounds: list[tuple[float, float]], tag_results: dict
+) -> SongAnalysis:
+    """Measure every chunk and pick its heard tags. audio: mono float32 (n,) at `sr` Hz; bounds: (start, end)
+    of each chunk in seconds; tag_results: model name -> TagResult over the same audio (only models in
+    TAG_RULES or the mood tagger are read)."""
+    measures = [measure.measure_chunk(audio[int(start * sr) : int(end * sr)], sr) for start, end in bounds]
+    song = measure.summarize_song(measures)
+    tempo_is_clear = measure.tempo_word(song.tempo_bpm, song.tempo_clarity) is not None
+    tags_by_model = {name: list(result.tags) for name, result in tag_results.items()}
+    chunk_scores = {
+        name: smooth_over_chunks(result.chunk_scores(bounds)) for name, result in tag_results.items()
+    }
+    chunks: list[ChunkAnalysis] = []
+    for index, ((start, end), chunk_measures) in enumerate(zip(bounds, measures, strict=True)):
+        described = measure.describe_chunk(chunk_measures, song)
+        silence = measure.loudness_word(described.loudness_db)
+        silence = silence if silence in ("silent", "near silent") else ""
+        tags: list[str] = []
+        moods: list[str] = []
+        if not silence:
+            previous = chunks[-1].heard if chunks else []
+            tags, moods = select_tags({n: s[index] for n, s in chunk_scores.items()}, tags_by_model, previous)
+            tags = [tag for tag in tags if not (tempo_is_clear and tag in tempo_feel_tags())]
+        heard = tags + [mood for mood in moods if mood not in tags]
+        chunks.append(ChunkAnalysis(start, end, heard, moods, described, silence))
+    return SongAnalysis(chunks, song, song_level_tags(chunks))
+
+
+def select_tags(
+    scores_by_model: dict[str, np.ndarray],
+    tags_by_model: dict[str, list[str]],
+    previous: Collection[str] = (),
+) -> tuple[list[str], list[str]]:
+    """Grounded (tags, moods) from tag probabilities: per tagger (T,) scores and names -> canonical words.
+
+    Thresholded taggers follow TAG_RULES; a tag in `previous` (the chunk before) stays down to
+    KEEP_FACTOR x its threshold, so a tag hovering near the threshold does not come and go every chunk.
+    Contradictions (vocals and instrumental, male and female vocals) keep the better-scored side. The mood
+    tagger contributes its MOODS_PER_CHUNK best mood words, previous moods ranked up by MOOD_KEEP_BONUS.
+    """
+    scored: dict[str, float] = {}
+    for model, rule in TAG_RULES.items():
+        if model not in scores_by_model:
+            continue
+        scores = scores_by_model[model]
+        distrust = model in NO_CLASSICAL_LABEL and _hears_classical(scores_by_model, tags_by_model)
+        skipped = style_tags() if distrust else set()
+        kept = 0
+        for index in np.argsort(scores)[::-1]:
+            tag = canonical_tag(tags_by_model[model][index])
+            if tag in skipped:
+                continue
+            threshold = rule.threshold * (KEEP_FACTOR if tag in previous else 1.0)
+            if scores[index] < rule.threshold * KEEP_FACTOR or kept == rule.max_tags:
+                break
+            if tag is not None and scores[index] >= threshold:
+                scored[tag] = max(scored.get(tag, 0.0), float(scores[index]))
+                kept += 1
+    _resolve_contradictions(scored)
+    tags = sorted(scored, key=scored.get, reverse=True)
+    moods = _rank_moods(scores_by_model.get(MOOD_TAGGER), tags_by_model.get(MOOD_TAGGER, []), previous)
+    return tags, moods
+
+
+def _hears_classical(scores_by_model: dict[str, np.ndarray], tags_by_model: dict[str, list[str]]) -> bool:
+    """True when a tagger that knows the label scores "classical" (or "classic") >= CLASSICAL_EVIDENCE."""
+    evidence = [
+        score
+        for model, scores in scores_by_model.items()
+        if model in TAG_RULES and model not in NO_CLASSICAL_LABEL
+        for tag, score in zip(tags_by_model[model], scores, strict=True)
+        if canonical_tag(tag) == "classical"
+    ]
+    return max(evidence, default=0.0) >= CLASSICAL_EVIDENCE
+
+
+def _resolve_contradictions(scored: dict[str, float]) -> None:
+    for first, second in (("instrumental", "vocals"), ("female vocals", "male vocals")):
+        if first in scored and second in scored:
+            del scored[first if scored[first] < scored[second] else second]
+    if "instrumental" in scored:
+        for tag in vocal_tags() & set(scored):
+            if scored[tag] < scored["instrumental"]:
+                del scored[tag]
+
+
+def _rank_moods(scores: np.ndarray | None, tags: list[str], previous: Collection[str]) -> list[str]:
+    if scores is None:
+        return []
+    ranked: dict[str, float] = {}
+    for tag, score in zip(tags, scores, strict=True):
+        word = mood_family(tag)
+        if word:
+            bonus = MOOD_KEEP_BONUS if word in previous else 1.0
+            ranked[word] = max(ranked.get(word, 0.0), float(score) * bonus)
+    return sorted(ranked, key=ranked.get, reverse=True)[:MOODS_PER_CHUNK]
+
+
+def smooth_over_chunks(scores: np.ndarray) -> np.ndarray:
+    """(C, T) chunk scores averaged with their neighbours (SMOOTHING_WEIGHTS), renormalised at the edges."""
+    weights = np.asarray(SMOOTHING_WEIGHTS)
+    reach = len(weights) // 2
+    padded = np.pad(scores, ((reach, reach), (0, 0)))
+    present = np.pad(np.ones((len(scores), 1)), ((reach, reach), (0, 0)))  # 0 for the padding
+    smoothed = sum(weight * padded[k : k + len(scores)] for k, weight in enumerate(weights))
+    coverage = sum(weight * present[k : k + len(scores)] for k, weight in enumerate(weights))
+    return smoothed / coverage
+
+
+def sound_words(chunk: measure.Descriptors) -> list[str]:
+    """Loudness and brightness words a chunk's measurements support (silence alone when it is silent)."""
+    if measure.is_silent(chunk.loudness_db) or chunk.loudness_db <= measure.NEAR_SILENT_DB:
+        return [measure.loudness_word(chunk.loudness_db)]
+    brightness = measure.brightness_word(chunk.centroid_hz)
+    words = [measure.loudness_word(chunk.loudness_db), TIMBRE_WORDS.get(brightness, brightness)]
+    return [word for word in words if word]
+
+
+def song_level_tags(chunks: list[ChunkAnalysis]) -> list[str]:
+    """Tags heard in at least SONG_TAG_SHARE of the sounding chunks, most frequent first, then the most
+    frequent moods. Counting chunks (rather than thresholding mean scores) keeps the summary consistent
+    with the chunk captions: a song that is orchestral for half its length is not summarised by a genre
+    no chunk mentioned."""
+    sounding = [chunk for chunk in chunks if not chunk.silence]
+    counts = Counter(tag for chunk in sounding for tag in chunk.heard if tag not in chunk.moods)
+    frequent = {tag: count for tag, count in counts.items() if count >= SONG_TAG_SHARE * len(sounding)}
+    _resolve_contradictions(frequent)
+    moods = Counter(mood for chunk in sounding for mood in chunk.moods).most_common(MOODS_PER_CHUNK)
+    tags = sorted(frequent, key=frequent.get, reverse=True)
+    return tags + [mood for mood, _ in moods if mood not in tags]

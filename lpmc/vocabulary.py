@@ -1,0 +1,89 @@
+"""The words lpmc's features share: moods, scenes, and how a tag reads as text.
+
+Moods. MTG-Jamendo mood/theme tags are where songs get their moods (the catalog's tags and the mood
+tagger's outputs), so the shared tables are keyed by those tags:
+- `mood_positions`: the tags that name a feeling, placed on Russell's valence-arousal plane (valence:
+  unpleasant 0 .. pleasant 1; arousal: calm 0 .. excited 1); purpose tags ("film", "corporate") have none.
+- `mood_family`: the word a caption uses for a tag; tags of one family share it ("film", "movie",
+  "trailer" -> "cinematic"). Tags that name a context of use ("advertising", "christmas") have no family.
+- `photo_moods`: the tags a photo's colour and light can express.
+- `mood_words`: English mood words in general; the writer reads a tag made of them as a mood.
+
+Scenes: the scene and theme words an ImageNet label or a colour cue implies, and the scenes CLIP is asked
+about. Tag text: MTG-Jamendo writes multi-word tags as one word ("newage"); `tag_text` spells them out.
+
+Each table is a JSON file in assets/vocabulary/ (PROVENANCE.md there says where each comes from), read
+on first use.
+"""
+
+import functools
+import json
+from typing import Any
+
+from lpmc import settings
+
+VOCABULARY_DIR = settings.ASSETS_DIR / "vocabulary"
+
+
+@functools.cache
+def read_vocabulary(name: str) -> dict[str, Any]:
+    """The JSON table assets/vocabulary/<name>.json, read once."""
+    return json.loads((VOCABULARY_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+# Moods
+
+
+@functools.cache
+def mood_positions() -> dict[str, tuple[float, float]]:
+    """Mood tag -> (valence, arousal), each in [0, 1]; only tags that name a feeling."""
+    positions = read_vocabulary("moods")["positions"]
+    return {tag: (valence, arousal) for tag, (valence, arousal) in positions.items()}
+
+
+@functools.cache
+def _families_by_tag() -> dict[str, str]:
+    return {tag: family for family, tags in read_vocabulary("moods")["families"].items() for tag in tags}
+
+
+def mood_family(tag: str) -> str | None:
+    """The word a caption uses for mood tag `tag` ("trailer" -> "cinematic"); None for a context of use."""
+    return _families_by_tag().get(tag)
+
+
+@functools.cache
+def photo_moods() -> tuple[str, ...]:
+    """Mood tags a photo can express, each with a place in `mood_positions`."""
+    return tuple(read_vocabulary("moods")["photo"])
+
+
+@functools.cache
+def mood_words() -> frozenset[str]:
+    """English words that name a mood ("melancholic", "laid-back"), lower case."""
+    return frozenset(read_vocabulary("moods")["words"])
+
+
+# Scenes
+
+
+def imagenet_scene_words(class_name: str) -> tuple[str, ...]:
+    """Scene and theme words an ImageNet class implies, by the class's first name; () for objects only."""
+    return tuple(read_vocabulary("scenes")["imagenet"].get(class_name, ()))
+
+
+def cue_themes(cue: str) -> tuple[str, ...]:
+    """Themes music usually pairs with a colour cue ("sunset" -> romantic, summer, relaxing)."""
+    return tuple(read_vocabulary("scenes")["colour_cues"].get(cue, ()))
+
+
+def clip_scenes() -> tuple[str, ...]:
+    """Scenes a photo is compared with when CLIP is available."""
+    return tuple(read_vocabulary("scenes")["clip"])
+
+
+# Tags as text
+
+
+def tag_text(tag: str) -> str:
+    """A tag as words a text embedder understands ("newage" -> "new age"); other tags unchanged."""
+    return read_vocabulary("tag_text")["spellings"].get(tag, tag)
