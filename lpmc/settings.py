@@ -66,5 +66,11 @@ def llm_model() -> str:
     return env("LPMC_LLM_MODEL", DEFAULT_LLM_MODEL)
 
 
-LLM_TIMEOUT_SECONDS = _float("LPMC_LLM_TIMEOUT", 30.0)
+LLM_TIMEOUT_SECONDS = _float("LPMC_LLM_TIMEOUT", 30.0)  # the whole call, retries and waiting included
 LLM_MAX_RETRIES = _int("LPMC_LLM_RETRIES", 2)
+
+
+def llm_concurrency() -> int:
+    """Requests sent to one LLM endpoint at a time (LPMC_LLM_CONCURRENCY); more wait their turn within
+    LPMC_LLM_TIMEOUT, so a hung endpoint holds at most this many callers."""
+    return max(1, _int("LPMC_LLM_CONCURRENCY", 2))
