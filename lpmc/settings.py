@@ -1,7 +1,11 @@
 """All settings in one place, read from the environment (documented in README.md)."""
 
+import ipaddress
 import os
+import re
 from pathlib import Path
+
+from lpmc.errors import LpmcError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
@@ -27,6 +31,21 @@ HOST = env("LPMC_HOST", "127.0.0.1")
 PORT = _int("LPMC_PORT", 7860)
 
 
+def host_warning() -> str | None:
+    """What to print at start when LPMC_HOST lets other machines reach the app; None on loopback."""
+    try:
+        loopback = HOST.lower() == "localhost" or ipaddress.ip_address(HOST.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost, which other machines may resolve
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"LPMC_HOST={HOST}: lpmc is reachable from other machines, without a login. For a shared "
+        "deployment put it behind a reverse proxy, turn on Gradio's auth and set LPMC_LIBRARY_DB; "
+        "see the README."
+    )
+
+
 def weights_dir() -> Path:
     """Where a user drops weights copied from another machine (searched before the hub cache)."""
     return Path(env("LPMC_WEIGHTS_DIR") or Path.home() / ".cache" / "lpmc" / "weights")
@@ -35,6 +54,24 @@ def weights_dir() -> Path:
 def cache_dir() -> Path:
     """Where lpmc writes caches it can rebuild (catalog embeddings, ...)."""
     return Path(env("LPMC_CACHE_DIR") or Path.home() / ".cache" / "lpmc")
+
+
+DEFAULT_LIBRARY = "default"
+LIBRARY_ENTRY = re.compile(r"([\w-]+)\s*=\s*(.+)")  # "name=path"; a bare path has no name before "="
+
+
+def library_dbs() -> dict[str, Path]:
+    """The music libraries this server offers, by name, in the order given (LPMC_LIBRARY_DB): one path
+    (named "default"), or several named ones, "jazz=/srv/jazz.sqlite;rock=/srv/rock.sqlite". Without
+    the setting: "default" at <LPMC_CACHE_DIR>/library.sqlite. The app opens no other database."""
+    libraries: dict[str, Path] = {}
+    for entry in filter(None, (part.strip() for part in env("LPMC_LIBRARY_DB").split(";"))):
+        named = LIBRARY_ENTRY.fullmatch(entry)
+        name, path = named.groups() if named else (DEFAULT_LIBRARY, entry)
+        if name in libraries:
+            raise LpmcError(f"LPMC_LIBRARY_DB names the library '{name}' twice; give each its own name.")
+        libraries[name] = Path(path.strip()).expanduser()
+    return libraries or {DEFAULT_LIBRARY: cache_dir() / "library.sqlite"}
 
 
 # Torch threads for inference; 0 means torch's default.
