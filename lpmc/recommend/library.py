@@ -80,8 +80,7 @@ def library_path(name: str | None = None) -> Path:
     """Where the library `name` (None: the first) lives. For `lpmc index` and the server's log only:
     paths are never shown to the app's users."""
     libraries = settings.library_dbs()
-    if name is None:
-        return next(iter(libraries.values()))
+    name = name or next(iter(libraries))
     if name not in libraries:
         raise InputError(f"There is no library named '{name}'; choose one of: {', '.join(libraries)}.")
     return libraries[name]
