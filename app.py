@@ -4,11 +4,16 @@ Run `python app.py`; it serves on http://127.0.0.1:7860 (LPMC_HOST / LPMC_PORT t
 Every event has an api_name, so the app can be scripted with gradio_client.
 """
 
+import logging
+
 import gradio as gr
 
 from lpmc import runtime, settings, ui
 from lpmc.tasks import AUDIO_CAPTIONING, AUTO, IMAGE_UNDERSTANDING, TAG_CAPTIONING, TAGGING
 from lpmc.text import STYLES
+
+# Every hour, delete uploads and results older than a day from Gradio's cache (seconds).
+UPLOAD_CLEANUP = (3600, 86400)
 
 
 def model_dropdown(task: str, label: str) -> gr.Dropdown:
@@ -76,9 +81,8 @@ def image_tab() -> None:
             preview = gr.Image(label="The photo", type="filepath", interactive=False, height=260)
             text = gr.Textbox(label="Optional words about it", placeholder="road trip with friends")
             catalog = gr.Radio(ui.catalog_choices(), value="jamendo", label="Catalog")
-            library_db = gr.Textbox(
-                label="My library database (for 'library')", value=ui.default_library_db()
-            )
+            libraries = ui.library_choices()
+            library = gr.Dropdown(libraries, value=libraries[0], label="My library (for 'My library')")
             top = gr.Slider(1, 50, value=10, step=1, label="Songs")
             reader = model_dropdown(IMAGE_UNDERSTANDING, "Photo model")
             run = gr.Button("Find songs", variant="primary")
@@ -97,11 +101,11 @@ def image_tab() -> None:
     gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])
     run.click(
         ui.recommend_songs,
-        [image, text, catalog, library_db, top, reader],
+        [image, text, catalog, library, top, reader],
         [songs, analysis, pick, preview],
         api_name="recommend",
     )
-    pick.change(ui.play_library_song, [pick, library_db], player, api_name="play_library_song")
+    pick.change(ui.play_library_song, [pick, library], player, api_name="play_library_song")
 
 
 def models_tab() -> None:
@@ -119,7 +123,7 @@ def models_tab() -> None:
 
 
 def build_app() -> gr.Blocks:
-    with gr.Blocks(title="lpmc — music captioning studio") as app:
+    with gr.Blocks(title="lpmc — music captioning studio", delete_cache=UPLOAD_CLEANUP) as app:
         gr.Markdown(
             "# lpmc — music captioning studio\nTags → caption, audio → caption every 10 s, photo → songs."
         )
@@ -134,11 +138,20 @@ def build_app() -> gr.Blocks:
     return app
 
 
-if __name__ == "__main__":
+def main() -> None:
     runtime.setup()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    warning = settings.host_warning()
+    if warning:
+        logging.getLogger("lpmc").warning(warning)
     build_app().queue(default_concurrency_limit=2).launch(
-        server_name=settings.HOST,
-        server_port=settings.PORT,
-        max_file_size=f"{int(settings.MAX_UPLOAD_MB)}mb",
-        show_error=True,
+        server_name=settings.host(),
+        server_port=settings.port(),
+        max_file_size=f"{int(settings.max_upload_mb())}mb",
+        # Users see lpmc's own sentences (gr.Error); anything else is a bug, logged, never shown raw.
+        show_error=False,
     )
+
+
+if __name__ == "__main__":
+    main()

@@ -2,12 +2,15 @@
 
 Decoding uses libsndfile through `soundfile` for the containers it reads well (wav, flac, ogg, aiff,
 recognised by their first bytes) and FFmpeg through PyAV for the rest (mp3, m4a/aac, ...): FFmpeg fails
-quietly on files that are not audio, where libsndfile's MP3 decoder prints notes on stderr. The duration
-is checked against the limit before the samples are decoded, so an over-long file is refused quickly
-and memory stays bounded.
+quietly on files that are not audio, where libsndfile's MP3 decoder prints notes on stderr. The sample
+rate and the duration are checked against their limits from the header, before the samples are decoded,
+so an absurd or over-long file is refused quickly and memory stays bounded. A file whose audio stops well
+before the duration its header declares (a cut-short download) is decoded as far as it goes, with a note.
 """
 
+import logging
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,11 +25,18 @@ from lpmc.errors import AudioError
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 10.0
 CHUNK_SAMPLES = int(CHUNK_SECONDS * SAMPLE_RATE)
+log = logging.getLogger(__name__)
 
 SUPPORTED_FORMATS = "wav, flac, ogg, mp3, m4a/aac"
 LIBSNDFILE_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM")  # wav, flac, ogg, aiff
 BLOCK_FRAMES = 1 << 18  # frames decoded at a time by libsndfile
 ESTIMATE_MARGIN = 1.05  # FFmpeg's duration may be an estimate; refuse before decoding only beyond this
+# Sample rates accepted from a header: telephone-band speech up to the highest rate studio gear records.
+# Outside this a header is corrupt or crafted (7 Hz makes 2 KB pass as minutes of audio).
+MIN_SAMPLE_RATE = 4_000
+MAX_SAMPLE_RATE = 768_000
+# A file is cut short when its audio stops this many seconds, and ESTIMATE_MARGIN, before its declared end.
+TRUNCATED_MIN_SECONDS = 1.0
 
 # resampy's "kaiser_best" filter (what librosa <= 0.9 used; the musicnn weights were trained on it):
 # a Kaiser-windowed sinc tabulated at 2**13 points per zero crossing, 50 zero crossings one side.
@@ -43,32 +53,76 @@ def load_audio(path: str | Path, sr: int, max_seconds: float | None = None) -> n
     unusable files. For tagging, pass `decode_audio`'s native-rate samples to `Tagger.tag` instead: each
     tagger then resamples with the resampler its model was trained with.
 
-    max_seconds: longest accepted duration; None means `settings.MAX_AUDIO_SECONDS`.
+    max_seconds: longest accepted duration; None means `settings.max_audio_seconds()`.
     """
     audio, native_sr = decode_audio(path, max_seconds)
     return resample(audio, native_sr, sr)
 
 
+@dataclass
+class DecodedAudio:
+    """A decoded file: mono float32 samples (n,), their rate in Hz, and notes for the user (it was cut
+    short, say): the audio is usable, but the person should know."""
+
+    samples: np.ndarray
+    sr: int
+    notes: list[str] = field(default_factory=list)
+
+
 def decode_audio(path: str | Path, max_seconds: float | None = None) -> tuple[np.ndarray, int]:
     """Decode `path` at its own sample rate: (mono float32 samples (n,), sample rate in Hz)."""
+    decoded = decode_audio_checked(path, max_seconds)
+    return decoded.samples, decoded.sr
+
+
+def decode_audio_checked(path: str | Path, max_seconds: float | None = None) -> DecodedAudio:
+    """Like `decode_audio`, with notes to show the user (e.g. the file stops before its declared end)."""
     path = Path(path)
-    limit = settings.MAX_AUDIO_SECONDS if max_seconds is None else max_seconds
+    limit = settings.max_audio_seconds() if max_seconds is None else max_seconds
     if not path.is_file():
         raise AudioError(f"Audio file '{path.name}' was not found.")
     if path.stat().st_size == 0:
         raise AudioError(f"Audio file '{path.name}' is empty (0 bytes).")
     frames, sr = _libsndfile_frames(path)
     if frames > 0:
-        _check_duration(path, frames / sr, limit)
+        _check_rate(path, sr)
+        declared = frames / sr
+        _check_duration(path, declared, limit)
         audio = _decode_libsndfile(path)
     else:
-        audio, sr = _decode_ffmpeg(path, limit)
+        audio, sr, declared = _decode_ffmpeg(path, limit)
     if audio.size == 0:
         raise AudioError(f"Audio file '{path.name}' contains no samples (zero length).")
     if not np.isfinite(audio).all():  # float files can hold NaN/inf, which would poison every tag
         audio = np.nan_to_num(audio, nan=0.0, posinf=1.0, neginf=-1.0)
     _check_duration(path, audio.size / sr, limit)
-    return audio, sr
+    return DecodedAudio(audio, sr, _truncation_notes(path, audio.size / sr, declared))
+
+
+def _check_rate(path: Path, sr: int) -> None:
+    if not MIN_SAMPLE_RATE <= sr <= MAX_SAMPLE_RATE:
+        raise AudioError(
+            f"Audio file '{path.name}' declares a sample rate of {sr} Hz; lpmc reads {MIN_SAMPLE_RATE} "
+            f"to {MAX_SAMPLE_RATE} Hz (the file is probably corrupt)."
+        )
+
+
+def _truncation_notes(path: Path, decoded: float, declared: float | None) -> list[str]:
+    """[a sentence] when the audio stops well before the duration the header declares, else []."""
+    cut_short = (
+        declared is not None
+        and declared > decoded * ESTIMATE_MARGIN
+        and declared - decoded > TRUNCATED_MIN_SECONDS
+    )
+    if not cut_short:
+        return []
+    note = (
+        f"Audio file '{path.name}' stops at {format_timestamp(decoded)} although its header says "
+        f"{format_timestamp(declared)}: it is probably cut short, and only the first "
+        f"{format_timestamp(decoded)} was used."
+    )
+    log.warning(note)
+    return [note]
 
 
 def _check_duration(path: Path, seconds: float, limit: float, margin: float = 1.0) -> None:
@@ -103,8 +157,9 @@ def _decode_libsndfile(path: Path) -> np.ndarray:
     return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
 
 
-def _decode_ffmpeg(path: Path, limit: float) -> tuple[np.ndarray, int]:
-    """Decode with FFmpeg (PyAV); stops as soon as the decoded audio exceeds `limit` seconds."""
+def _decode_ffmpeg(path: Path, limit: float) -> tuple[np.ndarray, int, float | None]:
+    """Decode with FFmpeg (PyAV): (samples, rate, declared duration in seconds or None when the
+    container has none). Stops as soon as the decoded audio exceeds `limit` seconds."""
     import av  # imported here: only files libsndfile cannot read need it
 
     unreadable = AudioError(
@@ -119,8 +174,11 @@ def _decode_ffmpeg(path: Path, limit: float) -> tuple[np.ndarray, int]:
         if not container.streams.audio:
             raise AudioError(f"'{path.name}' contains no audio stream.")
         stream = container.streams.audio[0]
-        if container.duration is not None:
-            _check_duration(path, container.duration / av.time_base, limit, ESTIMATE_MARGIN)
+        if stream.rate:  # some containers only know the rate once a frame is decoded
+            _check_rate(path, stream.rate)
+        declared = None if container.duration is None else container.duration / av.time_base
+        if declared is not None:
+            _check_duration(path, declared, limit, ESTIMATE_MARGIN)
         to_float = av.AudioResampler(format="fltp")  # planar float32, channel layout and rate kept
         blocks, n_samples, sr = [], 0, stream.rate
         try:
@@ -130,6 +188,7 @@ def _decode_ffmpeg(path: Path, limit: float) -> tuple[np.ndarray, int]:
                     blocks.append(block)
                     n_samples += block.size
                     sr = converted.sample_rate
+                    _check_rate(path, sr)
                 if sr and n_samples > (limit + 1) * sr:
                     _check_duration(path, n_samples / sr, limit)
         except (av.FFmpegError, ValueError) as error:
@@ -138,7 +197,7 @@ def _decode_ffmpeg(path: Path, limit: float) -> tuple[np.ndarray, int]:
             raise _corrupt(path, error) from error
     if not sr:
         raise unreadable
-    return (np.concatenate(blocks) if blocks else np.zeros(0, np.float32)), sr
+    return (np.concatenate(blocks) if blocks else np.zeros(0, np.float32)), sr, declared
 
 
 def _corrupt(path: Path, error: Exception) -> AudioError:

@@ -5,7 +5,9 @@ so the page shows the message and nothing else; text from users or models is esc
 put into Markdown, so a tag or caption can never inject HTML into the page.
 """
 
+import contextlib
 import html
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,8 @@ import gradio as gr
 from lpmc import registry, settings
 from lpmc.errors import LpmcError
 from lpmc.tasks import AUTO, TAGGING, TASKS
+
+log = logging.getLogger("lpmc.ui")
 
 TAG_EXAMPLES = [
     ["lo-fi, mellow piano, rainy night, slow tempo"],
@@ -32,6 +36,30 @@ AUDIO_EXAMPLE_CREDIT = (
     "see assets/examples/NOTICE."
 )
 IMAGE_EXAMPLES = [[str(path)] for path in sorted(PHOTOS_DIR.glob("*.jpg"))]
+
+
+@contextlib.contextmanager
+def user_errors(*uploads: str | None) -> Iterator[None]:
+    """Turn lpmc's errors into the page's error message (the sentence only: no traceback, no path) and log
+    one line for each; an upload lpmc refused is deleted from Gradio's upload folder at once."""
+    try:
+        yield
+    except LpmcError as error:
+        log.warning("refused: %s", error)
+        for upload in uploads:
+            _discard_upload(upload)
+        raise gr.Error(str(error)) from None
+
+
+def _discard_upload(path: str | None) -> None:
+    """Delete `path` if it is a file Gradio received (never anything outside its upload folder)."""
+    from gradio.utils import get_upload_folder
+
+    if not path:
+        return
+    upload = Path(path).resolve()
+    if upload.is_relative_to(Path(get_upload_folder()).resolve()) and upload.is_file():
+        upload.unlink()
 
 
 def _safe(text: str) -> str:
@@ -57,8 +85,11 @@ def catalog_choices() -> list[tuple[str, str]]:
     ]
 
 
-def default_library_db() -> str:
-    return str(settings.cache_dir() / "library.sqlite")
+def library_choices() -> list[str]:
+    """The server's music libraries by name (LPMC_LIBRARY_DB); the page never takes a path."""
+    from lpmc.recommend.library import library_names
+
+    return library_names()
 
 
 MODEL_COLUMNS = ("task", "model", "status", "why / where", "source", "license")
@@ -85,10 +116,8 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
     """Tags tab: returns (caption, provenance markdown, prompt component update)."""
     from lpmc.text import parse_tags, tags_to_caption
 
-    try:
+    with user_errors():
         result = tags_to_caption(parse_tags(tags_text or ""), style=style, backend=backend)
-    except LpmcError as error:
-        raise gr.Error(str(error)) from None
     lines = [f"**Written by:** {_safe(result.backend)} ({_safe(result.model)})"]
     if result.note:
         lines.append(f"_{_safe(result.note)}_")
@@ -114,7 +143,7 @@ def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> I
         raise gr.Error("Upload or record a song first.")
     progress = gr.Progress()
     taggram = None
-    try:
+    with user_errors(path):
         tagger = registry.candidates(TAGGING, taggram_tagger)
         for song in iter_caption_file(Path(path), model=model, extra_taggers=tagger[:1]):
             progress(song.progress, desc="Captioning")
@@ -130,12 +159,10 @@ def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> I
             if song.summary:
                 summary.append(f"**Song:** {_safe(song.summary)}")
             yield rows, taggram, "\n\n".join(summary)
-    except LpmcError as error:
-        raise gr.Error(str(error)) from None
 
 
 def recommend_songs(
-    image: str | None, text: str, catalog: str, library_db: str, top: float, reader: str = AUTO
+    image: str | None, text: str, catalog: str, library: str | None, top: float, reader: str = AUTO
 ):
     """Image tab: returns (song rows, analysis markdown, the player's song picker, the photo to show).
     `reader`: the image-understanding model ("auto": every available one)."""
@@ -143,12 +170,10 @@ def recommend_songs(
 
     if not image:
         raise gr.Error("Upload a photo first.")
-    try:
+    with user_errors(image):
         result = recommend(
-            image, text=text or "", catalog=catalog, top=int(top), db=library_db or None, reader=reader
+            image, text=text or "", catalog=catalog, top=int(top), library=library or None, reader=reader
         )
-    except LpmcError as error:
-        raise gr.Error(str(error)) from None
     rows = []
     for rank, song in enumerate(result.songs, 1):
         moods = [f"{mood} (derived)" for mood in song.derived_moods]
@@ -175,19 +200,17 @@ def recommend_songs(
 PLAYBACK_SAMPLE_RATE = 22050
 
 
-def play_library_song(track: str | None, library_db: str):
+def play_library_song(track: str | None, library: str | None):
     """Image tab: (sample rate, samples) of a song from the user's library index, for the player."""
     from lpmc.audio import load_audio
     from lpmc.recommend.library import is_indexed
 
     if not track:
         return None
-    if not is_indexed(Path(library_db), track):
+    if not is_indexed(library or None, track):
         raise gr.Error("Only songs of your library index can be played.")
-    try:
+    with user_errors():
         return PLAYBACK_SAMPLE_RATE, load_audio(track, PLAYBACK_SAMPLE_RATE)
-    except LpmcError as error:
-        raise gr.Error(str(error)) from None
 
 
 def _song_cell(song) -> str:

@@ -113,7 +113,7 @@ def test_image_tab_recommends_songs_with_reasons(client):
 
     photo = str(PROJECT_DIR / "assets" / "photos" / "sunset.jpg")
     rows, analysis, _, shown = client.predict(
-        handle_file(photo), "", "jamendo", "", 5, "auto", api_name="/recommend"
+        handle_file(photo), "", "jamendo", "default", 5, "auto", api_name="/recommend"
     )
     assert shown is not None
     assert len(rows["data"]) == 5
@@ -144,4 +144,4 @@ def test_image_tab_refuses_a_decompression_bomb_clearly(client, tmp_path):
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
     )
     with pytest.raises(AppError, match="(?i)pixels"):
-        client.predict(handle_file(str(bomb)), "", "jamendo", "", 5, "auto", api_name="/recommend")
+        client.predict(handle_file(str(bomb)), "", "jamendo", "default", 5, "auto", api_name="/recommend")

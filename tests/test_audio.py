@@ -1,5 +1,6 @@
 """lpmc.audio on generated files: every supported format, resampling, chunks, and every bad input."""
 
+import struct
 from pathlib import Path
 
 import av
@@ -159,12 +160,13 @@ def test_zero_length_wav(tmp_path):
 
 
 def test_too_long_is_refused_before_decoding(tmp_path, monkeypatch):
-    # one hour of low-rate noise, written block by block (7 MB)
-    path = tmp_path / "one_hour.wav"
+    # 25 minutes of noise at the lowest accepted rate, written block by block (12 MB)
+    path = tmp_path / "long.wav"
     rng = np.random.default_rng(3)
-    with soundfile.SoundFile(path, "w", samplerate=1000, channels=1, subtype="PCM_16") as file:
-        for _ in range(60):
-            file.write(rng.uniform(-0.1, 0.1, 60_000))
+    rate = 4000  # the lowest accepted rate
+    with soundfile.SoundFile(path, "w", samplerate=rate, channels=1, subtype="PCM_16") as file:
+        for _ in range(25):
+            file.write(rng.uniform(-0.1, 0.1, 60 * rate))
     frames_decoded = 0
     read = soundfile.SoundFile.read
 
@@ -179,16 +181,59 @@ def test_too_long_is_refused_before_decoding(tmp_path, monkeypatch):
 
     monkeypatch.setattr(soundfile.SoundFile, "read", counting_read)
     monkeypatch.setattr(av, "open", no_ffmpeg)
-    with pytest.raises(AudioError, match=r"60:00 long; the limit is 20:00"):
+    with pytest.raises(AudioError, match=r"25:00 long; the limit is 20:00"):
         audio.load_audio(path, 16_000)
     with pytest.raises(AudioError, match="limit is 0:30"):
         audio.load_audio(path, 16_000, max_seconds=30)
     assert frames_decoded == 0  # refused from the header alone
-    assert audio.load_audio(path, 1000, max_seconds=3600).size == 3_600_000
-    assert frames_decoded == 3_600_000  # within the limit every frame is decoded, and counted
+    assert audio.load_audio(path, 4000, max_seconds=3600).size == 25 * 60 * 4000
+    assert frames_decoded == 25 * 60 * 4000  # within the limit every frame is decoded, and counted
 
 
 def test_too_long_through_ffmpeg(tmp_path):
     path = write_with_ffmpeg(tmp_path / "long.m4a", tone(200, 12.0, 8_000), 8_000, "aac", "mp4")
     with pytest.raises(AudioError, match="limit is 0:10"):
         audio.load_audio(path, 8_000, max_seconds=10)
+
+
+def pcm16_with_rate(path: Path, rate: int, frames: int = 1000) -> Path:
+    """A mono 16-bit file whose header claims `rate` Hz: WAV (read by libsndfile) or, for a .au suffix,
+    Sun AU (read by FFmpeg), built byte by byte because no encoder writes absurd rates."""
+    data = (np.sin(np.arange(frames)) * 10_000).astype("<i2")
+    if path.suffix == ".au":
+        header = b".snd" + struct.pack(">5I", 24, 2 * frames, 3, rate, 1)  # 3: 16-bit linear PCM
+        path.write_bytes(header + data.astype(">i2").tobytes())
+        return path
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, (2 * rate) & 0xFFFFFFFF, 2, 16)
+    chunks = b"WAVEfmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", 2 * frames)
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(chunks) + 2 * frames) + chunks + data.tobytes())
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["wav", "au"])
+@pytest.mark.parametrize("rate", [384_000_000, 7, 1])
+def test_absurd_sample_rates_are_refused_from_the_header(tmp_path, suffix, rate):
+    path = pcm16_with_rate(tmp_path / f"crafted.{suffix}", rate)
+    with pytest.raises(AudioError, match=rf"declares a sample rate of {rate} Hz; lpmc reads 4000 to 768000"):
+        audio.decode_audio(path)
+
+
+@pytest.mark.parametrize("suffix", ["wav", "au"])
+@pytest.mark.parametrize("rate", [4000, 768_000])  # the documented range, inclusive
+def test_the_sample_rate_limits_are_accepted(tmp_path, suffix, rate):
+    samples, sr = audio.decode_audio(pcm16_with_rate(tmp_path / f"edge.{suffix}", rate))
+    assert (samples.size, sr) == (1000, rate)
+
+
+def test_a_cut_short_mp3_decodes_what_it_can_and_says_so(tmp_path):
+    whole = tmp_path / "whole.mp3"
+    soundfile.write(whole, tone(440, 12.0, channels=1), SR)  # its Xing header declares 12 s
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 3])
+    assert audio.decode_audio_checked(whole).notes == []
+    decoded = audio.decode_audio_checked(cut)
+    assert 3.0 < decoded.samples.size / decoded.sr < 5.0
+    assert len(decoded.notes) == 1
+    assert "'cut.mp3' stops at 0:0" in decoded.notes[0] and "header says 0:12" in decoded.notes[0]
+    samples, sr = audio.decode_audio(cut)  # the plain function still returns what it can
+    assert samples.size == decoded.samples.size and sr == decoded.sr

@@ -183,7 +183,7 @@ def via_api(client, task: str, choice: str, song: str, style: str = "writing", c
             )
         reader = choice if task == IMAGE_UNDERSTANDING else AUTO
         rows, analysis, _, _ = client.predict(
-            handle_file(str(PHOTO)), "", catalog, "", 3, reader, api_name="/recommend"
+            handle_file(str(PHOTO)), "", catalog, "default", 3, reader, api_name="/recommend"
         )
         assert len(rows["data"]) == 3
         return image_names(task, analysis)

@@ -8,7 +8,6 @@ import pytest
 import torch
 from transformers.modeling_outputs import BaseModelOutput
 
-from lpmc import settings
 from lpmc.captioning.lp_music_caps import search
 from lpmc.captioning.lp_music_caps.checkpoint import build_model, load_checkpoint, load_lp_music_caps
 from lpmc.captioning.lp_music_caps.frontend import (
@@ -317,7 +316,7 @@ def test_tokenizer_round_trips_text(captioner):
 def test_caption_decodes_the_generated_ids(captioner, tiny, monkeypatch):
     loaded, vocab, merges = captioner
     model, chunks = tiny
-    monkeypatch.setattr(settings, "CAPTION_BATCH_SIZE", 3)  # 4 chunks: batches of 3 and 1
+    monkeypatch.setenv("LPMC_CAPTION_BATCH_SIZE", str(3))  # 4 chunks: batches of 3 and 1
     captions = loaded.caption(chunks.numpy(), num_beams=5, max_length=40)
     ids = model.generate_ids(chunks, num_beams=5, max_length=40)
     tokens = {i: token for token, i in json.loads(vocab.read_text(encoding="utf-8")).items()}

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -65,6 +66,27 @@ def test_catalog_is_complete_and_cached(jamendo, cache_dir, monkeypatch):
     monkeypatch.setattr(catalog_module, "embed_texts", embedding_must_not_run)
     again = catalog_module.load_jamendo(catalog_module.CATALOG_DIR / catalog_module.JAMENDO_FILE)
     assert np.array_equal(again.vectors, jamendo.vectors)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty"])
+def test_an_unreadable_cache_is_rebuilt_with_a_warning(tmp_path, monkeypatch, caplog, damage):
+    monkeypatch.setenv("LPMC_CACHE_DIR", str(tmp_path))
+    phrases = ["calm mood", "rock music", "piano"]
+    fresh = catalog_module.document_vectors(phrases, "probe")
+    cache = tmp_path / "recommend" / "probe.npz"
+    whole = cache.read_bytes()
+    cache.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else b"")
+    leftover = tmp_path / "recommend" / "probe.npz.killed.tmp"  # as a write killed halfway leaves it
+    leftover.write_bytes(whole[:100])
+    with caplog.at_level(logging.WARNING, logger="lpmc.recommend.catalog"):
+        rebuilt = catalog_module.document_vectors(phrases, "probe")
+    assert np.allclose(rebuilt, fresh, atol=1e-6)
+    assert "unreadable embedding cache" in caplog.text and "rebuilding it" in caplog.text
+    assert [p.name for p in cache.parent.iterdir()] == ["probe.npz"]  # whole again, no *.tmp left
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="lpmc.recommend.catalog"):
+        assert np.array_equal(catalog_module.document_vectors(phrases, "probe"), rebuilt)
+    assert caplog.text == ""
 
 
 def test_derived_moods_follow_co_occurrence():

@@ -23,9 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--batch-size",
         type=int,
-        default=settings.CAPTION_BATCH_SIZE,
+        default=settings.caption_batch_size(),
         metavar="N",
-        help=f"chunks per LP-MusicCaps batch (default {settings.CAPTION_BATCH_SIZE})",
+        help=f"chunks per LP-MusicCaps batch (default {settings.caption_batch_size()})",
     )
     parser.set_defaults(func=run)
 

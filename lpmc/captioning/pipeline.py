@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from lpmc import registry, settings
-from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio, format_timestamp, resample
+from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, format_timestamp, resample
 from lpmc.captioning import builtin
 from lpmc.captioning.analysis import SongAnalysis, analyse_song
 from lpmc.errors import AudioError
@@ -66,6 +66,7 @@ class SongCaption:
     progress: float = 0.0
     tag_results: dict[str, Any] = field(default_factory=dict)  # tagger name -> TagResult (taggram)
     taggram_tagger: str = ""  # the tagger whose taggram a page draws ("" until it has run)
+    warnings: list[str] = field(default_factory=list)  # about the input, e.g. a file that was cut short
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +76,7 @@ class SongCaption:
             "chunks": [chunk.to_dict() for chunk in self.chunks],
             "summary": self.summary,
             "note": self.note,
+            "warnings": list(self.warnings),
         }
 
 
@@ -88,7 +90,7 @@ def load_captioner(model: str = AUTO) -> tuple[AudioCaptioner, registry.Chosen]:
 def iter_caption_file(
     path: str | Path,
     model: str = AUTO,
-    batch_size: int = settings.CAPTION_BATCH_SIZE,
+    batch_size: int | None = None,
     extra_taggers: Sequence[str] = (),
 ) -> Iterator[SongCaption]:
     """Caption an audio file, yielding the growing SongCaption (progress 0..1, last one complete).
@@ -96,8 +98,14 @@ def iter_caption_file(
     the first of them is the result's `taggram_tagger`."""
     captioner, chosen = load_captioner(model)  # before decoding: an unavailable model fails fast
     taggers = _taggers(extra_taggers)
-    # The decoded samples are passed on, not kept here, so they are freed once resampled.
-    yield from _iter_caption(*decode_audio(path), captioner, chosen, str(path), batch_size, taggers)
+    decoded = decode_audio_checked(path)
+    batch_size = batch_size or settings.caption_batch_size()
+    stream = _iter_caption(decoded.samples, decoded.sr, captioner, chosen, str(path), batch_size, taggers)
+    notes = decoded.notes
+    del decoded  # the samples live on only in the stream, which frees them once resampled
+    for result in stream:
+        result.warnings = list(notes)
+        yield result
 
 
 def caption_file(path: str | Path, model: str = AUTO) -> SongCaption:
@@ -112,14 +120,14 @@ def caption_audio(audio: np.ndarray, sr: int, model: str = AUTO, name: str = "")
         raise AudioError(f"Expected mono audio of shape (n,); got shape {audio.shape}.")
     if audio.size == 0:
         raise AudioError("The audio contains no samples (zero length).")
-    if audio.size / sr > settings.MAX_AUDIO_SECONDS:
+    if audio.size / sr > settings.max_audio_seconds():
         raise AudioError(
             f"The audio is {format_timestamp(audio.size / sr)} long; the limit is "
-            f"{format_timestamp(settings.MAX_AUDIO_SECONDS)} (set LPMC_MAX_AUDIO_SECONDS to change it)."
+            f"{format_timestamp(settings.max_audio_seconds())} (set LPMC_MAX_AUDIO_SECONDS to change it)."
         )
     captioner, chosen = load_captioner(model)
     taggers = _taggers(())
-    return _last(_iter_caption(audio, sr, captioner, chosen, name, settings.CAPTION_BATCH_SIZE, taggers))
+    return _last(_iter_caption(audio, sr, captioner, chosen, name, settings.caption_batch_size(), taggers))
 
 
 def _last(results: Iterator[SongCaption]) -> SongCaption:

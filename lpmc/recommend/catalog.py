@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ PMEMO_FILE = "pmemo_valence_arousal.csv"
 DOCUMENT_VERSION = "tag-phrases-v3"  # change when song documents change, so caches rebuild
 EMBEDDER = "all-minilm-l6-v2"
 WORD_CACHE_SIZE = 50_000  # texts whose vectors stay in memory between queries
+TEMPORARY_SUFFIX = ".tmp"  # a cache being written; renamed into place when complete
 
 SMOOTHING = 20.0  # pseudo-count pulling a rare tag's mood rates toward the overall rates
 PRIOR_EXPONENT = 0.5  # 0 ranks moods by P(m | tags) (always the common ones), 1 by lift (rare ones)
@@ -252,24 +254,35 @@ def embed_words(words: list[str]) -> np.ndarray:
 
 
 def _read_cache(path: Path, documents: np.ndarray) -> np.ndarray | None:
+    """The cached vectors of `documents`, or None when there is no usable cache (it is then rebuilt)."""
     if not path.is_file():
         return None
     try:
         with np.load(path, allow_pickle=False) as stored:
-            if np.array_equal(stored["documents"], documents):
-                return stored["vectors"]
-    except (OSError, ValueError, KeyError) as error:
+            vectors = stored["vectors"]
+            if np.array_equal(stored["documents"], documents) and len(vectors) == len(documents):
+                return vectors
+    # A killed write or a full disk leaves an empty or truncated file: numpy then fails in all these ways.
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as error:
         log.warning("ignoring unreadable embedding cache %s (%s); rebuilding it", path, error)
     return None
 
 
 def _write_cache(path: Path, documents: np.ndarray, vectors: np.ndarray) -> None:
-    """Write atomically, so a crash never leaves a half-written cache behind."""
+    """Write atomically (a temporary file in the same folder, then os.replace), so a reader never sees
+    a half-written cache. A failed write is logged, not raised: the cache only saves time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    with os.fdopen(handle, "wb") as file:
-        np.savez(file, documents=documents, vectors=vectors.astype(np.float32))
-    os.replace(temporary, path)
+    for leftover in path.parent.glob(f"{path.name}.*{TEMPORARY_SUFFIX}"):  # from a write that was killed
+        leftover.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=TEMPORARY_SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, documents=documents, vectors=vectors.astype(np.float32))
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("could not write the embedding cache %s (%s); it will be rebuilt next time", path, error)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _file_hash(path: Path) -> str:

@@ -23,14 +23,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--top", type=int, default=10, help=f"number of songs (1-{MAX_TOP})")
     parser.add_argument("--catalog", choices=CATALOGS, default="jamendo", help="where the songs come from")
-    parser.add_argument("--db", default=None, metavar="PATH", help="library index (for --catalog library)")
+    parser.add_argument(
+        "--library",
+        default=None,
+        metavar="NAME",
+        help="library for --catalog library (see LPMC_LIBRARY_DB)",
+    )
     add_model_option(parser, "--reader", IMAGE_UNDERSTANDING, "every available one, combined")
     parser.add_argument("--json", action="store_true", help="print JSON: analysis and songs")
     parser.set_defaults(func=run)
 
     index = subparsers.add_parser("index", help="tag a music folder into a library index for recommendations")
     index.add_argument("folder", metavar="DIR", help="folder with your music (searched recursively)")
-    index.add_argument("--db", default=None, metavar="PATH", help="index file (default: in LPMC_CACHE_DIR)")
+    index.add_argument(
+        "--library",
+        default=None,
+        metavar="NAME",
+        help="library of LPMC_LIBRARY_DB (default: the first)",
+    )
     index.set_defaults(func=run_index)
 
 
@@ -38,17 +48,22 @@ def run(args: argparse.Namespace) -> int:
     from lpmc.recommend.recommend import recommend
 
     result = recommend(
-        args.image, text=args.text, catalog=args.catalog, top=args.top, db=args.db, reader=args.reader
+        args.image,
+        text=args.text,
+        catalog=args.catalog,
+        top=args.top,
+        library=args.library,
+        reader=args.reader,
     )
     print(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if args.json else describe(result))
     return 0
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from lpmc.recommend.library import default_db, index_folder
+    from lpmc.recommend.library import index_folder, library_path
 
-    report = index_folder(args.folder, args.db)
-    print(f"{report.summary()} -> {args.db or default_db()}")
+    report = index_folder(args.folder, args.library)
+    print(f"{report.summary()} -> {library_path(args.library)}")
     for path, reason in report.skipped:
         print(f"  skipped {path}: {reason}")
     return 0

@@ -48,9 +48,9 @@ def load_photo(source: ImageSource) -> Photo:
     size_mb = path.stat().st_size / 1e6
     if size_mb == 0:
         raise ImageError(f"Image file '{path.name}' is empty (0 bytes).")
-    if size_mb > settings.MAX_UPLOAD_MB:
+    if size_mb > settings.max_upload_mb():
         raise ImageError(
-            f"Image file '{path.name}' is {size_mb:.0f} MB; the limit is {settings.MAX_UPLOAD_MB:.0f} MB "
+            f"Image file '{path.name}' is {size_mb:.0f} MB; the limit is {settings.max_upload_mb():.0f} MB "
             "(LPMC_MAX_UPLOAD_MB)."
         )
     try:
@@ -76,7 +76,7 @@ def load_photo(source: ImageSource) -> Photo:
 
 def _check_pixels(size: tuple[int, int], what: str) -> None:
     width, height = size
-    if width * height > settings.MAX_IMAGE_PIXELS:
+    if width * height > settings.max_image_pixels():
         raise ImageError(_too_many_pixels_message(what, size))
     if width == 0 or height == 0:
         raise ImageError(f"{what} has no pixels.")
@@ -85,7 +85,7 @@ def _check_pixels(size: tuple[int, int], what: str) -> None:
 def _too_many_pixels_message(what: str, size: tuple[int, int] | None = None) -> str:
     dims = f" ({size[0]}x{size[1]})" if size else ""
     return (
-        f"{what}{dims} has more pixels than the limit of {settings.MAX_IMAGE_PIXELS:,} "
+        f"{what}{dims} has more pixels than the limit of {settings.max_image_pixels():,} "
         "(LPMC_MAX_IMAGE_PIXELS); downscale it first."
     )
 

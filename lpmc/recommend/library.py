@@ -5,6 +5,10 @@ mtime, duration, tags and the tag document's MiniLM vector. It is incremental (a
 mtime are unchanged is skipped), commits after every track (so Ctrl-C or a crash loses at most the
 track in progress, and a rerun resumes without duplicates), and records unreadable files with the
 reason instead of stopping. The database uses WAL mode, so the app can read while indexing runs.
+
+Which databases exist is a server setting (LPMC_LIBRARY_DB, see `settings.library_dbs`): the app names a
+library, never a path, and opens it read-only, so it can neither change a database nor be pointed at a
+file of someone else's. Only `lpmc index` writes (and creates) one.
 """
 
 import json
@@ -66,12 +70,43 @@ class IndexReport:
         )
 
 
-def default_db() -> Path:
-    """Where the library index lives unless --db says otherwise."""
-    return settings.cache_dir() / "library.sqlite"
+def library_names() -> list[str]:
+    """The libraries this server offers (LPMC_LIBRARY_DB), in the order configured; the first is the
+    one used when none is named."""
+    return list(settings.library_dbs())
+
+
+def library_path(name: str | None = None) -> Path:
+    """Where the library `name` (None: the first) lives. For `lpmc index` and the server's log only:
+    paths are never shown to the app's users."""
+    libraries = settings.library_dbs()
+    name = name or next(iter(libraries))
+    if name not in libraries:
+        raise InputError(f"There is no library named '{name}'; choose one of: {', '.join(libraries)}.")
+    return libraries[name]
+
+
+def open_library(name: str | None = None) -> sqlite3.Connection:
+    """The library `name` (None: the first), opened read-only. InputError when it has not been indexed;
+    the message is the same whether the file is missing, unreadable or not lpmc's, and names no path."""
+    name = name or library_names()[0]
+    path = library_path(name)
+    connection = None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection.execute("SELECT path, tags, embedding FROM tracks LIMIT 1")  # the file holds an index
+    except sqlite3.Error as error:
+        if connection is not None:
+            connection.close()
+        log.warning("library '%s' (%s) cannot be read: %s", name, path, error)
+        raise InputError(
+            f"The library '{name}' has not been indexed yet; run `python -m lpmc index DIR --library {name}`."
+        ) from None
+    return connection
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
+    """Open (or create) an index for writing: `lpmc index` only; the app uses `open_library`."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(db_path)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -86,20 +121,22 @@ def audio_files(folder: Path) -> list[Path]:
 
 def index_folder(
     folder: str | Path,
-    db_path: str | Path | None = None,
+    library: str | None = None,
     tagger: TrackTagger | None = None,
     progress: bool = True,
 ) -> IndexReport:
-    """Tag every new or changed audio file under `folder` into the SQLite index at `db_path`."""
+    """Tag every new or changed audio file under `folder` into the library `library` (None: the first
+    of LPMC_LIBRARY_DB), creating its database if needed."""
     from tqdm import tqdm
 
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
         raise InputError(f"'{folder}' is not a folder; give the folder that holds your music.")
+    db_path = library_path(library)  # an unknown name fails here, before the taggers load
     tagger = tagger or shipped_tagger()
     report = IndexReport()
     files = audio_files(folder)
-    with closing(connect(Path(db_path) if db_path else default_db())) as connection:
+    with closing(connect(db_path)) as connection:
         report.removed = _remove_missing(connection, folder, {str(p) for p in files})
         for path in tqdm(files, desc="indexing", unit="track", disable=not progress):
             stat = path.stat()
@@ -141,13 +178,10 @@ def shipped_tagger() -> TrackTagger:
     return tag_file
 
 
-def load_library(db_path: Path) -> Catalog:
-    """The indexed library as a Catalog (title = file name, artist = folder name, link = path)."""
-    if not db_path.is_file():
-        raise InputError(
-            f"No music library index at {db_path}; run `python -m lpmc index YOUR_MUSIC_FOLDER` first."
-        )
-    with closing(connect(db_path)) as connection:
+def load_library(name: str | None = None) -> Catalog:
+    """The library `name` (None: the first) as a Catalog (title = file name, artist = folder name,
+    link = path)."""
+    with closing(open_library(name)) as connection:
         rows = connection.execute("SELECT path, tags, embedding FROM tracks ORDER BY path").fetchall()
     facets = [json.loads(tags) for _, tags, _ in rows]
     tag_facet = {tag: facet for song in facets for facet, tags in song.items() for tag in tags}
@@ -172,11 +206,13 @@ def load_library(db_path: Path) -> Catalog:
     )
 
 
-def is_indexed(db_path: Path, track: str) -> bool:
-    """Whether `track` is a file of the library index (the app plays only those)."""
-    if not db_path.is_file():
+def is_indexed(name: str | None, track: str) -> bool:
+    """Whether `track` is a file `lpmc index` recorded in the library `name` (the app plays only those)."""
+    try:
+        connection = open_library(name)
+    except InputError:
         return False
-    with closing(connect(db_path)) as connection:
+    with closing(connection):
         return connection.execute("SELECT 1 FROM tracks WHERE path = ?", (track,)).fetchone() is not None
 
 

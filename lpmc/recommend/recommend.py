@@ -8,7 +8,6 @@ words' vectors. Each result says why: the photo words and song tags that matched
 """
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,27 +73,28 @@ def recommend(
     text: str = "",
     catalog: str = "jamendo",
     top: int = 10,
-    db: str | Path | None = None,
+    library: str | None = None,
     reader: str = AUTO,
 ) -> Recommendation:
-    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first. `reader`:
-    the image-understanding model ("auto": every available one)."""
+    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first.
+    `library`: which of the server's libraries (LPMC_LIBRARY_DB) for catalog "library"; None: the first.
+    `reader`: the image-understanding model ("auto": every available one)."""
     if catalog not in CATALOGS:
         raise InputError(f"Unknown catalog '{catalog}'; choose one of: {', '.join(CATALOGS)}.")
     if not 1 <= top <= MAX_TOP:
         raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
     analysis = analyze_image(image, text, reader)
-    songs = _open_catalog(catalog, db)
+    songs = _open_catalog(catalog, library)
     ranked = rank(analysis, songs, top)
     return Recommendation(analysis, ranked, songs.name, songs.credit, embedder_name())
 
 
-def _open_catalog(name: str, db: str | Path | None) -> Catalog:
+def _open_catalog(name: str, library: str | None) -> Catalog:
     if name != "library":
         return load_catalog(name)
-    from lpmc.recommend.library import default_db, load_library
+    from lpmc.recommend.library import load_library
 
-    return load_library(Path(db) if db else default_db())
+    return load_library(library)
 
 
 def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:

@@ -62,11 +62,11 @@ def clean_tags(tags: list[str] | str) -> tuple[list[str], list[str]]:
     if any(len(tag) > MAX_TAG_CHARS for tag in cleaned):
         warnings.append(f"Tags longer than {MAX_TAG_CHARS} characters were shortened.")
         cleaned = [tag[:MAX_TAG_CHARS] for tag in cleaned]
-    if len(cleaned) > settings.MAX_TAGS:
+    if len(cleaned) > settings.max_tags():
         warnings.append(
-            f"{settings.MAX_TAGS} tags is the limit; {len(cleaned) - settings.MAX_TAGS} were ignored."
+            f"{settings.max_tags()} tags is the limit; {len(cleaned) - settings.max_tags()} were ignored."
         )
-        cleaned = cleaned[: settings.MAX_TAGS]
+        cleaned = cleaned[: settings.max_tags()]
     return cleaned, warnings
 
 

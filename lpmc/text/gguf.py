@@ -53,7 +53,7 @@ class GGUFChat:
             "top_k": 1,
             "cache_prompt": False,
             "stream": True,
-            "t_max_predict_ms": int(settings.LLM_TIMEOUT_SECONDS * 1000),
+            "t_max_predict_ms": int(settings.llm_timeout() * 1000),
         }
         pieces: list[str] = []
         errors: list[str] = []

@@ -50,7 +50,7 @@ class LpMusicCapsCaptioner:
     def caption(
         self, chunks: np.ndarray | torch.Tensor, num_beams: int = NUM_BEAMS, max_length: int = MAX_LENGTH
     ) -> list[str]:
-        """One caption per 10 s chunk of 16 kHz audio (N, 160000), searched `settings.CAPTION_BATCH_SIZE`
+        """One caption per 10 s chunk of 16 kHz audio (N, 160000), searched `settings.caption_batch_size()`
         chunks at a time (the decoder's caches grow with the chunks searched together)."""
         chunks = torch.as_tensor(chunks, dtype=torch.float32)
         if chunks.ndim != 2 or chunks.shape[1] != CHUNK_SAMPLES:
@@ -60,7 +60,7 @@ class LpMusicCapsCaptioner:
             )
         if not torch.isfinite(chunks).all():
             raise AudioError("The audio contains NaN or infinite samples; it cannot be captioned.")
-        batch_size = max(1, settings.CAPTION_BATCH_SIZE)
+        batch_size = max(1, settings.caption_batch_size())
         captions = []
         for start in range(0, len(chunks), batch_size):
             ids = self.model.generate_ids(chunks[start : start + batch_size], num_beams, max_length)
