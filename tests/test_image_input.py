@@ -66,9 +66,8 @@ def test_decompression_bomb_is_refused_from_its_header(tmp_path):
 
 
 def test_pil_image_over_the_limit_is_refused(monkeypatch):
-    from lpmc import settings
 
-    monkeypatch.setattr(settings, "MAX_IMAGE_PIXELS", 100)
+    monkeypatch.setenv("LPMC_MAX_IMAGE_PIXELS", "100")
     with pytest.raises(ImageError, match="more pixels"):
         load_photo(Image.new("RGB", (20, 20)))
 

@@ -177,7 +177,7 @@ def test_caption_audio_takes_arrays():
 def test_cli_json(short_file, capsys):
     assert main(["caption", short_file, "--model", "builtin", "--json"]) == 0
     [output] = json.loads(capsys.readouterr().out)
-    assert set(output) == {"file", "model", "duration", "chunks", "summary", "note"}
+    assert set(output) == {"file", "model", "duration", "chunks", "summary", "note", "warnings"}
     assert output["file"] == short_file and output["model"] == "builtin-captioner"
     assert [set(chunk) for chunk in output["chunks"]] == [{"start", "end", "text", "tags"}] * 2
     assert output["chunks"][-1]["end"] == 12.0

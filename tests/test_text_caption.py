@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lpmc import registry, settings
+from lpmc import registry
 from lpmc.errors import InputError, ModelUnavailable
 from lpmc.text import STYLES, parse_tags, tags_to_caption
 from lpmc.text.cli import register
@@ -61,7 +61,7 @@ def test_one_tag_gets_singular_wording():
 
 
 def test_tag_limit_is_applied_and_told(monkeypatch):
-    monkeypatch.setattr(settings, "MAX_TAGS", 200)
+    monkeypatch.setenv("LPMC_MAX_TAGS", "200")
     tags = [
         f"{mood} {instrument}"
         for mood in ("soft", "loud", "bright", "warm", "dark", "clean", "harsh")

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from lpmc import settings
 from lpmc.errors import BackendError
 from lpmc.text import llm, tags_to_caption
 from lpmc.text.cli import run_batch
@@ -111,7 +112,7 @@ def within(seconds: float, function, *args):
 def test_a_normal_answer_asks_for_capped_tokens(endpoint):
     assert OpenAIChat().complete(MESSAGES) == NORMAL_TEXT
     body = endpoint.requests[0]["body"]
-    assert body["messages"] == MESSAGES and body["max_tokens"] == llm.MAX_REPLY_TOKENS
+    assert body["messages"] == MESSAGES and body["max_tokens"] == settings.llm_max_tokens() == 400
 
 
 @pytest.mark.parametrize(
@@ -176,7 +177,10 @@ def test_retries_stop_at_the_timeout(endpoint, monkeypatch):
     monkeypatch.setenv("LPMC_LLM_TIMEOUT", str(TIMEOUT))
     monkeypatch.setenv("LPMC_LLM_RETRIES", str(1000))
     endpoint.script = ["500"] * 1001
-    with pytest.raises(BackendError, match=r"server error \(500\) after \d+ retries"):
+    # Which sentence depends on where the deadline falls: between tries, or during one on a busy machine.
+    with pytest.raises(
+        BackendError, match=r"server error \(500\) after \d+ retries|did not answer within 1 s"
+    ):
         within(BOUND, OpenAIChat().complete, MESSAGES)
     assert len(endpoint.requests) < 1001
 
