@@ -4,7 +4,8 @@ For every task, "auto" and every registry entry are asked for a real result: an 
 must answer and be named as the one that did; an unavailable one must answer with the registry's own reason;
 no path may answer "unknown". The choices are read from the registry, so a new entry is walked with no edit
 here. Non-default entries are made available with small real models built by the tests (a tiny chat model,
-tiny BLIP and CLIP) and SmolLM2 as a GGUF file when its package is installed.
+tiny BLIP and CLIP), a fake OpenAI-compatible endpoint on loopback, and SmolLM2 as a GGUF file when its
+package is installed. LP-MusicCaps' weights (1.6 GB) are not here, so its entries are walked as unavailable.
 """
 
 import json
@@ -28,6 +29,7 @@ from lpmc.tasks import (
 )
 from lpmc.text.prompts import STYLES
 from tests.conftest import PROJECT_DIR, running_app
+from tests.fake_llm import FakeLLM
 from tests.test_image_hub import build_tiny_blip, build_tiny_clip
 from tests.test_text_gguf import smollm2_gguf
 from tests.test_text_local_llm import build_tiny_chat_model
@@ -43,7 +45,15 @@ class Refused(Exception):
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory) -> dict[str, str]:
+def endpoint():
+    """An OpenAI-compatible endpoint on loopback (tests/fake_llm.py) that answers every request."""
+    server = FakeLLM()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory, endpoint) -> dict[str, str]:
     """Settings that make the non-default models available, shared by this process and the app."""
     root = tmp_path_factory.mktemp("every-choice")
     weights = root / "weights"
@@ -55,7 +65,7 @@ def environment(tmp_path_factory) -> dict[str, str]:
         "LPMC_LOCAL_LLM": str(build_tiny_chat_model(root / "tiny-chat")),
         "LPMC_LLM_MAX_TOKENS": "16",
         "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": "",
+        "OPENAI_BASE_URL": endpoint.url,
     }
     try:
         env["LPMC_LLM_GGUF"] = str(smollm2_gguf())
