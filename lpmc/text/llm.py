@@ -49,11 +49,6 @@ _slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
 
 
-def endpoint_configured() -> bool:
-    """Whether the user pointed lpmc at an endpoint (OPENAI_API_KEY or OPENAI_BASE_URL is set)."""
-    return bool(settings.env("OPENAI_API_KEY") or settings.env("OPENAI_BASE_URL"))
-
-
 def endpoint_url() -> str:
     return settings.env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
 
