@@ -97,7 +97,7 @@ def test_500_is_retried_then_reported(endpoint):
 
 MESSAGES = [{"role": "system", "content": "You write captions."}, {"role": "user", "content": "lo-fi, piano"}]
 TIMEOUT = 1.0  # LPMC_LLM_TIMEOUT in the tests that hang
-BOUND = 3 * TIMEOUT  # generous: a busy CI machine still returns well within it
+BOUND = 15 * TIMEOUT  # catches a hang, not a speed: what the deadline does is asserted by counting requests
 
 
 def within(seconds: float, function, *args):
