@@ -80,10 +80,10 @@ def test_exif_time_becomes_season_and_time_of_day():
 
 def test_real_photos_read_as_expected():
     sunset = analyze_image(PHOTOS / "sunset.jpg")
-    storm = analyze_image(PHOTOS / "storm.jpg")
+    dark = analyze_image(PHOTOS / "dark_ivy.jpg")
     mountains = analyze_image(PHOTOS / "mountains.jpg", text="hiking with friends")
     assert "sunset" in sunset.words() and {"romantic", "summer"} <= set(sunset.words())
-    assert {"dark", "dramatic"} <= set(storm.words()) and storm.valence < 0.3 < sunset.valence
+    assert {"dark", "dramatic"} <= set(dark.words()) and dark.valence < 0.3 < sunset.valence
     assert mountains.labels[0][0] == "alp" and "mountains" in mountains.scene_words
     text_weight = mountains.context_words["hiking with friends"]
     assert text_weight == pytest.approx(sum(mountains.words().values()) - text_weight, rel=0.01)

@@ -105,8 +105,8 @@ def test_sunset_surfaces_summer_relaxing_romantic_songs(cache_dir):
     assert sum(bool(moods_of(song) & DARK_MOODS - {"epic", "emotional"}) for song in result.songs) <= 3
 
 
-def test_dark_storm_surfaces_dark_dramatic_songs(cache_dir):
-    result = recommend(PHOTOS / "storm.jpg", top=10)
+def test_dark_rainy_ivy_surfaces_dark_dramatic_songs(cache_dir):
+    result = recommend(PHOTOS / "dark_ivy.jpg", top=10)
     assert sum(bool(moods_of(song) & DARK_MOODS) for song in result.songs) >= 8
     assert not any(moods_of(song) & {"happy", "summer", "fun", "party"} for song in result.songs)
 
@@ -124,12 +124,12 @@ def test_results_are_diverse_explained_and_linked(cache_dir):
 
 def test_pmemo_matches_on_valence_and_arousal(cache_dir):
     pmemo = load_catalog("pmemo")
-    storm = recommend(PHOTOS / "storm.jpg", catalog="pmemo", top=10)
+    dark = recommend(PHOTOS / "dark_ivy.jpg", catalog="pmemo", top=10)
     dune = recommend(PHOTOS / "dune.jpg", catalog="pmemo", top=10)
-    storm_rows = [pmemo.titles.index(song.title) for song in storm.songs]
+    dark_rows = [pmemo.titles.index(song.title) for song in dark.songs]
     dune_rows = [pmemo.titles.index(song.title) for song in dune.songs]
     assert (
-        pmemo.positions[storm_rows, 0].mean()
+        pmemo.positions[dark_rows, 0].mean()
         < pmemo.positions[:, 0].mean()
         < pmemo.positions[dune_rows, 0].mean()
     )
@@ -160,7 +160,7 @@ def test_cli_prints_json_and_text(cache_dir, capsys):
     assert args.func(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["songs"]) == 3 and "mood_words" in data["analysis"]
-    args = parser.parse_args(["recommend", "--image", str(PHOTOS / "storm.jpg"), "--top", "2"])
+    args = parser.parse_args(["recommend", "--image", str(PHOTOS / "dark_ivy.jpg"), "--top", "2"])
     assert args.func(args) == 0
     text = capsys.readouterr().out
     assert text.startswith("photo: ") and "  1. " in text and "jamendo.com" in text
