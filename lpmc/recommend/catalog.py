@@ -26,7 +26,7 @@ import numpy as np
 from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend.moods import mood_position
-from lpmc.vocabulary import tag_text
+from lpmc.vocabulary import mood_family, tag_text
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,28 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.titles)
+
+    @functools.cached_property
+    def mood_table(self) -> tuple[dict[str, int], np.ndarray]:
+        """Each song's evidence for each mood family: ({family: column}, (N, K) float32 in [0, 1]) - 1 for a
+        mood tag people gave the song, DERIVED_MOOD_WEIGHT times its strength for a derived one."""
+        songs = [
+            {**{tag: DERIVED_MOOD_WEIGHT * w for tag, w in derived.items()}, **dict.fromkeys(tags, 1.0)}
+            for tags, derived in zip(self.tags, self.derived_moods, strict=True)
+        ]
+        columns: dict[str, int] = {}
+        for song in songs:
+            for tag in song:
+                family = mood_family(tag)
+                if family is not None:
+                    columns.setdefault(family, len(columns))
+        table = np.zeros((len(songs), len(columns)), dtype=np.float32)
+        for i, song in enumerate(songs):
+            for tag, weight in song.items():
+                family = mood_family(tag)
+                if family is not None:
+                    table[i, columns[family]] = max(table[i, columns[family]], weight)
+        return columns, table
 
 
 def tag_phrase(tag: str, facet: str) -> str:

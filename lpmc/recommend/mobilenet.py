@@ -19,7 +19,8 @@ INPUT_SIDE = 224
 PIXEL_CENTRE = 128.0
 BACKGROUND_INDEX = 0
 LABEL_COUNT = 5
-LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to use
+LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to show
+CONFIDENT_PROBABILITY = 0.25  # only classes at least this probable give the photo words
 
 
 class MobileNetClassifier:
@@ -49,9 +50,11 @@ class MobileNetClassifier:
         return [(self.labels[i], float(probabilities[i])) for i in order]
 
     def read(self, photo: Photo) -> PhotoReading:
-        """The image-understanding protocol: the confident ImageNet classes and the words they imply."""
+        """The image-understanding protocol: the likely ImageNet classes, and the words the confident ones
+        imply (a wrong guess at 0.1 - "cucumber" for rain drops - would steer the music)."""
         labels = [(label, p) for label, p in self.top(photo.rgb, LABEL_COUNT) if p >= LABEL_MIN_PROBABILITY]
-        return PhotoReading(labels=labels, words=label_words(labels))
+        confident = [(label, p) for label, p in labels if p >= CONFIDENT_PROBABILITY]
+        return PhotoReading(labels=labels, words=label_words(confident))
 
 
 def preprocess(rgb: np.ndarray) -> np.ndarray:

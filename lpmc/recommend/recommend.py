@@ -1,6 +1,7 @@
 """Photo -> songs: rank a catalog by how well each song's tags match the photo's words and mood.
 
 score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
+      + MOOD_TAG_WEIGHT * mood tag match                          (0..1, see mood_match)
       + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
       + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
 then at most MAX_PER_ARTIST songs per artist. The photo's query vector is the weighted mean of its
@@ -20,8 +21,10 @@ from lpmc.recommend.image import ImageSource
 from lpmc.recommend.moods import compatibility, mood_distance
 from lpmc.tasks import AUTO
 from lpmc.text.embedding import embedder_name
+from lpmc.vocabulary import mood_family
 
 TEXT_WEIGHT = 1.0
+MOOD_TAG_WEIGHT = 0.3
 MOOD_WEIGHT = 0.3
 POPULARITY_WEIGHT = 0.05
 MAX_PER_ARTIST = 2
@@ -69,14 +72,15 @@ class Recommendation:
 
 
 def recommend(
-    image: ImageSource,
+    image: ImageSource | None,
     text: str = "",
     catalog: str = "jamendo",
     top: int = 10,
     library: str | None = None,
     reader: str = AUTO,
 ) -> Recommendation:
-    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first.
+    """Songs from `catalog` that fit the photo (path or PIL image) and the user's text, best first; either
+    may be left out (image None, text "") but not both.
     `library`: which of the server's libraries (LPMC_LIBRARY_DB) for catalog "library"; None: the first.
     `reader`: the image-understanding model ("auto": every available one)."""
     if catalog not in CATALOGS:
@@ -106,6 +110,7 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     weights = np.array(list(words.values()), dtype=np.float32)
     photo = (analysis.valence, analysis.arousal)
     scores = MOOD_WEIGHT * (compatibility(photo, catalog.positions) - 0.5)
+    scores = scores + MOOD_TAG_WEIGHT * mood_match(analysis.mood_words, catalog)
     if catalog.vectors is not None:
         query = weights @ word_vectors
         query /= max(float(np.linalg.norm(query)), 1e-9)
@@ -115,8 +120,25 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
         scores = scores + POPULARITY_WEIGHT * np.log1p(catalog.listens) / np.log1p(peak)
     candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
     chosen = diverse(candidates, catalog.artists, top)
-    word_list = list(words)
-    return [_result(catalog, i, float(scores[i]), word_list, word_vectors, weights, photo) for i in chosen]
+    named = [(word, analysis.shown_as(word)) for word in words]
+    return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, photo) for i in chosen]
+
+
+def mood_match(moods: dict[str, float], catalog: Catalog) -> np.ndarray:
+    """How well each song's mood tags match the photo's mood words -> (N,) in [0, 1]: the best match
+    over the song's moods of (the photo's weight for that mood, relative to its strongest) x (the song's
+    evidence for it: 1 tagged, less when derived). Moods match by family ("love" matches "romantic")."""
+    columns, table = catalog.mood_table
+    wanted: dict[int, float] = {}
+    for word, weight in moods.items():
+        column = columns.get(mood_family(word) or "")
+        if column is not None:
+            wanted[column] = max(weight, wanted.get(column, 0.0))
+    if not wanted:
+        return np.zeros(len(catalog), dtype=np.float32)
+    strongest = max(wanted.values())
+    weights = np.array([weight / strongest for weight in wanted.values()], dtype=np.float32)
+    return (table[:, list(wanted)] * weights).max(1)
 
 
 def best_first(scores: np.ndarray, k: int) -> np.ndarray:
@@ -142,9 +164,15 @@ def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:
 
 
 def explain(
-    words: list[str], word_vectors: np.ndarray, weights: np.ndarray, tag_vectors: dict[str, np.ndarray]
+    words: list[str],
+    word_vectors: np.ndarray,
+    weights: np.ndarray,
+    tag_vectors: dict[str, np.ndarray],
+    shown: list[str] | None = None,
 ) -> list[str]:
-    """The strongest photo word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)"."""
+    """The strongest word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)" or
+    "your words: 'nostalgic' (melancholic) ~ song 'melancholic' (1.00)". `shown`: how each word is named
+    (default "photo '<word>'")."""
     if not tag_vectors:
         return []
     tags = list(tag_vectors)
@@ -158,26 +186,28 @@ def explain(
     for j, tag in enumerate(tags):
         best = int(np.argmax(similarity[:, j] * weights))
         if similarity[best, j] >= WHY_MIN_SIMILARITY:
-            pairs.append((similarity[best, j] * weights[best], words[best], tag, similarity[best, j]))
+            pairs.append((similarity[best, j] * weights[best], best, tag, similarity[best, j]))
     pairs.sort(reverse=True)
-    return [f"photo '{word}' ~ song '{tag}' ({sim:.2f})" for _, word, tag, sim in pairs[:WHY_PAIRS]]
+    names = shown or [f"photo '{word}'" for word in words]
+    return [f"{names[best]} ~ song '{tag}' ({sim:.2f})" for _, best, tag, sim in pairs[:WHY_PAIRS]]
 
 
 def _result(
     catalog: Catalog,
     i: int,
     score: float,
-    words: list[str],
+    named: list[tuple[str, str]],
     word_vectors: np.ndarray,
     weights: np.ndarray,
     photo: tuple[float, float],
 ) -> SongResult:
     song_tags = catalog.tags[i] + list(catalog.derived_moods[i])
     why = explain(
-        words,
+        [word for word, _ in named],
         word_vectors,
         weights,
         {t: catalog.tag_vectors[t] for t in song_tags if t in catalog.tag_vectors},
+        [shown for _, shown in named],
     )
     valence, arousal = catalog.positions[i]
     if not np.isnan(valence):
