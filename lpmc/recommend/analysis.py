@@ -21,8 +21,8 @@ the user's text, at the mean place u of those:
     (valence, arousal) = (1 - USER_SHARE) * photo + USER_SHARE * u
 Without a photo the point is u (no mood words at all: the middle of the plane, 0.5, 0.5).
 
-Mood words: those of the cues, EXIF and labels, those of the user's words, and the PHOTO_MOOD_COUNT photo
-mood words nearest the point (moods.py), each with the reason it was chosen (`mood_reasons`).
+Mood words: those of the cues, EXIF and labels, those of the user's words, and the photo mood words
+nearest the point (moods.py), each with the reason it was chosen (`mood_reasons`).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -48,7 +48,6 @@ TIME_OF_DAY_WEIGHT = 0.5
 CAPTION_WEIGHT = 1.2
 USER_SHARE = 0.65  # the user's words weigh this share of all words, and of the mood when they name one
 MIDDLE = (0.5, 0.5)
-PHOTO_MOOD_COUNT = 3
 
 
 @dataclass
@@ -209,7 +208,7 @@ def add_user_words(analysis: ImageAnalysis, user: dict[str, float]) -> None:
             analysis.arousal = (1 - share) * analysis.arousal + share * place[1]
         _merge(analysis.mood_words, own.weights)
         analysis.mood_reasons.update(own.reasons)
-    near = nearest_moods(analysis.valence, analysis.arousal, PHOTO_MOOD_COUNT)
+    near = nearest_moods(analysis.valence, analysis.arousal)
     for word, closeness in near.items():
         if word not in analysis.mood_words:
             analysis.mood_words[word] = round(COLOUR_MOOD_WEIGHT * closeness, 3)

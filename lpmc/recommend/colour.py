@@ -46,6 +46,7 @@ VALENCE_STRETCH, AROUSAL_STRETCH = 2.0, 1.0  # saturated sunlit scenes are commo
 
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 HIGHLIGHT_LUMA, DARK_LUMA = 0.95, 0.15
+SUN_HIGHLIGHTS = (0.003, 0.05)  # a visible sun is a small blown-out spot; more is white sky or a wall
 NEAR_BLACK_VALUE = 0.15  # darker pixels have no reliable hue or saturation
 CHROMATIC_SATURATION = 0.2  # pixels below this saturation count as grey when measuring hue
 GREY_SATURATION = 0.15
@@ -191,9 +192,10 @@ def colour_cues(
         found["water"] = (min(1.0, water / 0.4), f"blue water fills {water:.0%} of the lower half")
     if green >= 0.25:
         found["greenery"] = (min(1.0, green / 0.5), f"green plants fill {green:.0%} of the frame")
-    if highlights > 0.005 and dark > 0.15 and warm > 0.25:
-        found["sunset"] = (0.8, f"a low sun: highlights, deep shadow and {warm:.0%} warm tones")
-        found["golden hour"] = (0.5, "warm light from a low sun")
+    if SUN_HIGHLIGHTS[0] < highlights < SUN_HIGHLIGHTS[1] and warm >= 0.15:
+        found["golden hour"] = (min(1.0, warm / 0.4), f"a low sun: a bright spot, {warm:.0%} warm tones")
+        if dark >= 0.15 or warm >= 0.4:
+            found["sunset"] = (0.8, f"the sun against the light: {dark:.0%} shadow, {warm:.0%} warm tones")
     elif warm >= 0.15 and green >= 0.15:
         note = f"{warm:.0%} orange and red beside {green:.0%} green"
         found["autumn colours"] = (min(1.0, warm / 0.3), note)
