@@ -26,7 +26,7 @@ import numpy as np
 from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend.moods import mood_position
-from lpmc.vocabulary import mood_family, tag_text
+from lpmc.vocabulary import is_explicit, mood_family, tag_text
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,12 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.titles)
+
+    @functools.cached_property
+    def explicit(self) -> np.ndarray:
+        """(N,) bool: songs whose title or artist name is explicit (`lpmc.vocabulary.is_explicit`)."""
+        names = zip(self.titles, self.artists, strict=True)
+        return np.array([is_explicit(title) or is_explicit(artist) for title, artist in names], dtype=bool)
 
     @functools.cached_property
     def mood_table(self) -> tuple[dict[str, int], np.ndarray]:

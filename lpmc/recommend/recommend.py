@@ -4,8 +4,9 @@ score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
       + MOOD_TAG_WEIGHT * mood tag match                          (0..1, see mood_match)
       + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
       + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
-then at most MAX_PER_ARTIST songs per artist. The photo's query vector is the weighted mean of its
-words' vectors. Each result says why: the photo words and song tags that matched, and the mood match.
+then at most MAX_PER_ARTIST songs per artist, and no song with an explicit title or artist name
+(unless LPMC_EXPLICIT_FILTER=0). The query vector is the weighted mean of the words' vectors. Each result
+says why: the words (the photo's, or yours) and song tags that matched, and the mood match.
 """
 
 from dataclasses import asdict, dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.recommend.analysis import ImageAnalysis, analyze_image
@@ -102,7 +104,8 @@ def _open_catalog(name: str, library: str | None) -> Catalog:
 
 
 def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:
-    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist."""
+    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist, none
+    explicit while `settings.explicit_filter()`."""
     if len(catalog) == 0:
         return []
     words = analysis.words()
@@ -118,7 +121,10 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     peak = float(catalog.listens.max(initial=0))
     if peak > 0:
         scores = scores + POPULARITY_WEIGHT * np.log1p(catalog.listens) / np.log1p(peak)
+    if settings.explicit_filter():
+        scores = np.where(catalog.explicit, -np.inf, scores)
     candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
+    candidates = candidates[np.isfinite(scores[candidates])]
     chosen = diverse(candidates, catalog.artists, top)
     named = [(word, analysis.shown_as(word)) for word in words]
     return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, photo) for i in chosen]
