@@ -1,4 +1,4 @@
-"""Song catalogs to recommend from: the bundled Jamendo catalog, PMEmo, or the user's library.
+"""Song catalogs to recommend from: the bundled Jamendo catalog, PMEmo, the user's library, or all merged.
 
 Every catalog becomes the same `Catalog`: titles, artists, tags, a point on the valence-arousal plane
 (NaN when unknown), a popularity count, and a unit vector per song in the MiniLM text space built
@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ JAMENDO_FILE = "jamendo_catalog.csv"
 PMEMO_FILE = "pmemo_valence_arousal.csv"
 DOCUMENT_VERSION = "tag-phrases-v3"  # change when song documents change, so caches rebuild
 EMBEDDER = "all-minilm-l6-v2"
+EMBEDDING_SIZE = 384  # MiniLM's vector size
 WORD_CACHE_SIZE = 50_000  # texts whose vectors stay in memory between queries
 TEMPORARY_SUFFIX = ".tmp"  # a cache being written; renamed into place when complete
 
@@ -55,12 +56,13 @@ class Catalog:
     tags: list[list[str]]  # observed tags (genres, moods, instruments)
     derived_moods: list[dict[str, float]]  # mood -> evidence weight, for songs without mood tags
     links: list[str]  # jamendo.com URL, or a file path for the user's library
-    link_kind: str  # "url", "path" or "" (no link)
+    link_kind: str  # "url", "path", "" (no link) or "mixed" (merged: "url" when the link is https://)
     listens: np.ndarray  # (N,) play counts, 0 when unknown
     positions: np.ndarray  # (N, 2) valence, arousal in [0, 1]; NaN rows when unknown
     vectors: np.ndarray | None  # (N, 384) unit rows in the MiniLM space, or None (PMEmo)
     tag_vectors: dict[str, np.ndarray]  # tag -> unit vector of its phrase, to explain matches
     credit: str
+    sources: list[str] = field(default_factory=list)  # per song, the catalog it comes from when merged
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -92,6 +94,27 @@ class Catalog:
                 if family is not None:
                     table[i, columns[family]] = max(table[i, columns[family]], weight)
         return columns, table
+
+
+def merge_catalogs(catalogs: list[Catalog]) -> Catalog:
+    """Several catalogs as one, "all", each song remembering its source (`sources`). A catalog without
+    text vectors (PMEmo) gets zero rows: it is matched on the valence-arousal plane only."""
+    vectors = [c.vectors if c.vectors is not None else np.zeros((len(c), EMBEDDING_SIZE)) for c in catalogs]
+    return Catalog(
+        name="all",
+        titles=[title for c in catalogs for title in c.titles],
+        artists=[artist for c in catalogs for artist in c.artists],
+        tags=[tags for c in catalogs for tags in c.tags],
+        derived_moods=[moods for c in catalogs for moods in c.derived_moods],
+        links=[link for c in catalogs for link in c.links],
+        link_kind="mixed",
+        listens=np.concatenate([c.listens for c in catalogs]),
+        positions=np.concatenate([c.positions for c in catalogs]),
+        vectors=np.concatenate(vectors).astype(np.float32),
+        tag_vectors={tag: vector for c in catalogs for tag, vector in c.tag_vectors.items()},
+        credit=" ".join(c.credit for c in catalogs),
+        sources=[c.name for c in catalogs for _ in range(len(c))],
+    )
 
 
 def tag_phrase(tag: str, facet: str) -> str:

@@ -85,8 +85,8 @@ def describe(result: "Recommendation") -> str:
     lines.append(f"songs ({result.catalog}; {result.credit}):")
     for rank, song in enumerate(result.songs, 1):
         link = song.url or song.path or ""
-        lines.append(
-            f"{rank:>3}. {song.title} - {song.artist} [{', '.join(song.tags)}] {song.score:.3f} {link}"
-        )
+        source = f"({song.source}) " if song.source else ""
+        tags = ", ".join(song.tags)
+        lines.append(f"{rank:>3}. {source}{song.title} - {song.artist} [{tags}] {song.score:.3f} {link}")
         lines += [f"       {reason}" for reason in song.why]
     return "\n".join(lines)

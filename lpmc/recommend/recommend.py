@@ -4,9 +4,10 @@ score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
       + MOOD_TAG_WEIGHT * mood tag match                          (0..1, see mood_match)
       + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
       + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
-then at most MAX_PER_ARTIST songs per artist, and no song with an explicit title or artist name
-(unless LPMC_EXPLICIT_FILTER=0). The query vector is the weighted mean of the words' vectors. Each result
-says why: the words (the photo's, or yours) and song tags that matched, and the mood match.
+then at most MAX_PER_ARTIST songs per artist (merged catalogs: each source's best in turn), and no song
+with an explicit title or artist name (unless LPMC_EXPLICIT_FILTER=0). The query vector is the weighted
+mean of the words' vectors. Each result says why: the words (the photo's, or yours) and song tags that
+matched, and the mood match.
 """
 
 from dataclasses import asdict, dataclass
@@ -18,7 +19,7 @@ from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.recommend.analysis import ImageAnalysis, analyze_image
-from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
+from lpmc.recommend.catalog import Catalog, embed_words, load_catalog, merge_catalogs
 from lpmc.recommend.image import ImageSource
 from lpmc.recommend.moods import compatibility, mood_distance
 from lpmc.tasks import AUTO
@@ -46,6 +47,7 @@ class SongResult:
     why: list[str]
     url: str | None = None
     path: str | None = None
+    source: str | None = None  # the catalog the song comes from, when several were merged ("all")
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Recommendation:
         songs = []
         for song in self.songs:
             row = asdict(song)
-            for key in ("url", "path"):
+            for key in ("url", "path", "source"):
                 if row[key] is None:
                     del row[key]
             songs.append(row)
@@ -96,11 +98,19 @@ def recommend(
 
 
 def _open_catalog(name: str, library: str | None) -> Catalog:
-    if name != "library":
-        return load_catalog(name)
     from lpmc.recommend.library import load_library
 
-    return load_library(library)
+    if name == "library":
+        return load_library(library)
+    if name != "all":
+        return load_catalog(name)
+    catalogs = [load_catalog("jamendo"), load_catalog("pmemo")]
+    try:
+        catalogs.append(load_library(library))
+    except InputError:
+        if library is not None:  # a library the user named must exist; the default one is optional here
+            raise
+    return merge_catalogs(catalogs)
 
 
 def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:
@@ -123,11 +133,29 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
         scores = scores + POPULARITY_WEIGHT * np.log1p(catalog.listens) / np.log1p(peak)
     if settings.explicit_filter():
         scores = np.where(catalog.explicit, -np.inf, scores)
-    candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
+    if catalog.sources:
+        candidates = interleaved(scores, catalog.sources, top * CANDIDATES_PER_RESULT)
+    else:
+        candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
     candidates = candidates[np.isfinite(scores[candidates])]
     chosen = diverse(candidates, catalog.artists, top)
     named = [(word, analysis.shown_as(word)) for word in words]
     return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, photo) for i in chosen]
+
+
+def interleaved(scores: np.ndarray, sources: list[str], k: int) -> np.ndarray:
+    """For a merged catalog: each source's k best songs (scores (N,)), taken in turn - the best of each
+    source, then the second of each... - so every source is heard whatever its scores' range (PMEmo is
+    matched on mood alone and scores lower than songs matched on their tags too)."""
+    labels = np.array(sources)
+    ranked = []
+    for source in dict.fromkeys(sources):
+        rows = np.flatnonzero(labels == source)
+        ranked.append(rows[best_first(scores[rows], k)])
+    turns = [
+        rows[turn] for turn in range(max(len(rows) for rows in ranked)) for rows in ranked if turn < len(rows)
+    ]
+    return np.array(turns, dtype=np.int64)
 
 
 def mood_match(moods: dict[str, float], catalog: Catalog) -> np.ndarray:
@@ -221,6 +249,9 @@ def _result(
         song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
         why.append(f"{source}mood {song_mood} vs photo {photo[0]:.2f}, {photo[1]:.2f}")
     link = catalog.links[i] or None
+    kind = catalog.link_kind
+    if kind == "mixed":
+        kind = "url" if link and link.startswith("https://") else "path"
     return SongResult(
         title=catalog.titles[i],
         artist=catalog.artists[i],
@@ -228,6 +259,7 @@ def _result(
         derived_moods=catalog.derived_moods[i],
         score=round(score, 4),
         why=why,
-        url=link if catalog.link_kind == "url" else None,
-        path=link if catalog.link_kind == "path" else None,
+        url=link if kind == "url" else None,
+        path=link if kind == "path" else None,
+        source=catalog.sources[i] if catalog.sources else None,
     )
