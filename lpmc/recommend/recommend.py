@@ -123,7 +123,7 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     weights = np.array(list(words.values()), dtype=np.float32)
     photo = (analysis.valence, analysis.arousal)
     scores = MOOD_WEIGHT * (compatibility(photo, catalog.positions) - 0.5)
-    scores = scores + MOOD_TAG_WEIGHT * mood_match(analysis.mood_words, catalog)
+    scores = scores + MOOD_TAG_WEIGHT * mood_match(analysis.mood_words, max(words.values()), catalog)
     if catalog.vectors is not None:
         query = weights @ word_vectors
         query /= max(float(np.linalg.norm(query)), 1e-9)
@@ -158,10 +158,11 @@ def interleaved(scores: np.ndarray, sources: list[str], k: int) -> np.ndarray:
     return np.array(turns, dtype=np.int64)
 
 
-def mood_match(moods: dict[str, float], catalog: Catalog) -> np.ndarray:
-    """How well each song's mood tags match the photo's mood words -> (N,) in [0, 1]: the best match
-    over the song's moods of (the photo's weight for that mood, relative to its strongest) x (the song's
-    evidence for it: 1 tagged, less when derived). Moods match by family ("love" matches "romantic")."""
+def mood_match(moods: dict[str, float], strongest: float, catalog: Catalog) -> np.ndarray:
+    """How well each song's mood tags match the mood words -> (N,) in [0, 1]: the best match over the
+    song's moods of (the mood word's weight relative to `strongest`, the heaviest word of the query) x
+    (the song's evidence for it: 1 tagged, less when derived). Moods match by family ("love" matches
+    "romantic"); a user's words that name no mood ("christmas") still outweigh the photo's moods."""
     columns, table = catalog.mood_table
     wanted: dict[int, float] = {}
     for word, weight in moods.items():
@@ -170,7 +171,6 @@ def mood_match(moods: dict[str, float], catalog: Catalog) -> np.ndarray:
             wanted[column] = max(weight, wanted.get(column, 0.0))
     if not wanted:
         return np.zeros(len(catalog), dtype=np.float32)
-    strongest = max(wanted.values())
     weights = np.array([weight / strongest for weight in wanted.values()], dtype=np.float32)
     return (table[:, list(wanted)] * weights).max(1)
 
