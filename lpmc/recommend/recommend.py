@@ -140,7 +140,8 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     candidates = candidates[np.isfinite(scores[candidates])]
     chosen = diverse(candidates, catalog.artists, top)
     named = [(word, analysis.shown_as(word)) for word in words]
-    return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, photo) for i in chosen]
+    wanted = (*photo, "photo" if analysis.colour is not None else "your words")
+    return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, wanted) for i in chosen]
 
 
 def interleaved(scores: np.ndarray, sources: list[str], k: int) -> np.ndarray:
@@ -233,8 +234,9 @@ def _result(
     named: list[tuple[str, str]],
     word_vectors: np.ndarray,
     weights: np.ndarray,
-    photo: tuple[float, float],
+    wanted: tuple[float, float, str],
 ) -> SongResult:
+    """One song as a result; `wanted`: the (valence, arousal) asked for and whose it is ("photo")."""
     song_tags = catalog.tags[i] + list(catalog.derived_moods[i])
     why = explain(
         [word for word, _ in named],
@@ -247,7 +249,7 @@ def _result(
     if not np.isnan(valence):
         source = "derived " if catalog.derived_moods[i] else ""
         song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
-        why.append(f"{source}mood {song_mood} vs photo {photo[0]:.2f}, {photo[1]:.2f}")
+        why.append(f"{source}mood {song_mood} vs {wanted[2]} {wanted[0]:.2f}, {wanted[1]:.2f}")
     link = catalog.links[i] or None
     kind = catalog.link_kind
     if kind == "mixed":
