@@ -167,6 +167,13 @@ def test_cli_prints_json_and_text(cache_dir, capsys):
     assert args.func(args) == 0
     text = capsys.readouterr().out
     assert text.startswith("photo: ") and "  1. " in text and "jamendo.com" in text
+    args = parser.parse_args(["recommend", "--text", "calm rainy morning", "--top", "2", "--catalog", "all"])
+    assert args.func(args) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("words: ") and "  1. (jamendo) " in text and "  2. (pmemo) " in text
+    args = parser.parse_args(["recommend"])
+    with pytest.raises(InputError, match="--image PHOTO, --text WORDS"):
+        args.func(args)
 
 
 def test_why_never_pairs_opposite_moods():
