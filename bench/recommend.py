@@ -1,8 +1,13 @@
 """Benchmark photo -> songs: query latency over the bundled catalog, and vector search at 1M songs.
 
     python bench/recommend.py [--songs 1000000] [--repeats 30]
+    python bench/recommend.py --eval [--reader NAME ...] [--verbose]
 
-Prints p50/p95 (ms) of
+--eval scores the photo evaluation set (bench/photo_evaluation.py): for each image-understanding reader
+(default: every available one, and "auto"), the share of photos with at least 5 of their 10 songs
+compatible with the photo's hand-labelled moods, and the mean compatible count.
+
+Otherwise prints p50/p95 (ms) of
 1. a whole `recommend()` call over the Jamendo catalog after warm-up (targets < 300 ms on 2 cores),
    and its parts (photo analysis, ranking);
 2. vector search alone over N synthetic songs (target < 50 ms): exact blocked search, and an IVF
@@ -24,11 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from bench.photo_evaluation import PASS_COUNT, TOP, evaluate, summary  # noqa: E402
 from bench.vector_index import IVFIndex, top_k  # noqa: E402
-from lpmc import runtime, settings  # noqa: E402
+from lpmc import registry, runtime, settings  # noqa: E402
 from lpmc.recommend.analysis import analyze_image  # noqa: E402
 from lpmc.recommend.catalog import load_catalog  # noqa: E402
 from lpmc.recommend.recommend import rank, recommend  # noqa: E402
+from lpmc.tasks import AUTO, IMAGE_UNDERSTANDING  # noqa: E402
 
 PHOTOS = sorted((settings.ASSETS_DIR / "photos").glob("*.jpg"))
 NOISE = 0.5  # Gaussian noise norm added to each synthetic song vector
@@ -109,13 +116,35 @@ def bench_search(real: np.ndarray, count: int, repeats: int) -> None:
         print(f"IVF probes={probes:<3}             ", percentiles(times), f"  recall@{K} {recall:.3f}")
 
 
+def bench_eval(readers: list[str], verbose: bool) -> None:
+    print(f"photo evaluation set: photos with >= {PASS_COUNT}/{TOP} compatible songs, mean compatible count")
+    print(f"{'reader':<28}{'tagged: pass':>14}{'mean':>7}{'with derived: pass':>20}{'mean':>7}")
+    for reader in readers:
+        scores = evaluate(reader)
+        numbers = summary(scores)
+        print(
+            f"{reader:<28}{numbers['pass tagged']:>14.0%}{numbers['mean tagged']:>7.2f}"
+            f"{numbers['pass with derived']:>20.0%}{numbers['mean with derived']:>7.2f}"
+        )
+        if verbose:
+            for score in scores:
+                print(f"    {score.name:<36}{score.tagged:>3}{score.with_derived:>4}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--songs", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--eval", action="store_true", help="score the photo evaluation set")
+    parser.add_argument("--reader", action="append", help="image-understanding model(s) for --eval")
+    parser.add_argument("--verbose", action="store_true", help="--eval: every photo's counts")
     args = parser.parse_args()
     runtime.setup()
     runtime.apply_torch_threads()
+    if args.eval:
+        available = [name for name in registry.names(IMAGE_UNDERSTANDING) if registry.availability(name)]
+        bench_eval(args.reader or [*available, AUTO], args.verbose)
+        return
     print(f"threads: torch {settings.torch_threads()}, BLAS {os.environ['OMP_NUM_THREADS']}")
     real = bench_query(args.repeats)
     bench_search(real, args.songs, args.repeats)

@@ -89,6 +89,12 @@ def torch_threads() -> int:
     return _int("LPMC_TORCH_THREADS", 0)
 
 
+def explicit_filter() -> bool:
+    """Leave songs with explicit titles out of recommendations (LPMC_EXPLICIT_FILTER; on unless "0",
+    "false", "no" or "off")."""
+    return env("LPMC_EXPLICIT_FILTER", "1").lower() not in ("0", "false", "no", "off")
+
+
 # Limits (documented in README.md)
 
 

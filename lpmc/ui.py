@@ -82,6 +82,7 @@ def catalog_choices() -> list[tuple[str, str]]:
         ("Jamendo (11,565 CC tracks)", "jamendo"),
         ("PMEmo (popular songs)", "pmemo"),
         ("My library", "library"),
+        ("All (Jamendo, PMEmo, my library)", "all"),
     ]
 
 
@@ -168,11 +169,12 @@ def recommend_songs(
     `reader`: the image-understanding model ("auto": every available one)."""
     from lpmc.recommend.recommend import recommend
 
-    if not image:
-        raise gr.Error("Upload a photo first.")
+    if not image and not (text or "").strip():
+        raise gr.Error("Upload a photo, write a few words about the moment, or both.")
     with user_errors(image):
+        photo = image or None
         result = recommend(
-            image, text=text or "", catalog=catalog, top=int(top), library=library or None, reader=reader
+            photo, text=text or "", catalog=catalog, top=int(top), library=library or None, reader=reader
         )
     rows = []
     for rank, song in enumerate(result.songs, 1):
@@ -237,6 +239,13 @@ def _analysis_markdown(analysis) -> str:
     lines.append(f"**Mood:** {_weighted(analysis.mood_words)}")
     if analysis.context_words:
         lines.append(f"**Context:** {_weighted(analysis.context_words)}")
+    if analysis.user_words:
+        lines.append(f"**Your words:** {_weighted(analysis.user_words)}")
+    if analysis.colour is not None:
+        shares = ", ".join(f"{_safe(name)} {share:.0%}" for name, share in analysis.colour.regions.items())
+        lines.append(f"**Colour regions** (share of the frame): {shares}")
+    reasons = "; ".join(f"{_safe(word)}: {_safe(why)}" for word, why in analysis.mood_reasons.items())
+    lines.append(f"**Why these moods:** {reasons or '—'}")
     lines.append(
         f"**Valence** {analysis.valence:.2f} · **Arousal** {analysis.arousal:.2f} (0 = low, 1 = high)"
     )

@@ -8,9 +8,13 @@ tagger's outputs), so the shared tables are keyed by those tags:
   "trailer" -> "cinematic"). Tags that name a context of use ("advertising", "christmas") have no family.
 - `photo_moods`: the tags a photo's colour and light can express.
 - `mood_words`: English mood words in general; the writer reads a tag made of them as a mood.
+- `word_moods`: the mood tags an English word in a user's text calls for ("nostalgic" -> melancholic).
 
-Scenes: the scene and theme words an ImageNet label or a colour cue implies, and the scenes CLIP is asked
-about. Tag text: MTG-Jamendo writes multi-word tags as one word ("newage"); `tag_text` spells them out.
+Explicit words: `is_explicit` tells a song title or artist name the photo-to-music filter leaves out.
+
+Scenes: the scene and theme words an ImageNet label, a colour cue or a season or time of day implies, and
+the scenes CLIP is asked about. Tag text: MTG-Jamendo writes multi-word tags as one word ("newage");
+`tag_text` spells them out.
 
 Each table is a JSON file in assets/vocabulary/ (PROVENANCE.md there says where each comes from), read
 on first use.
@@ -18,6 +22,7 @@ on first use.
 
 import functools
 import json
+import re
 from typing import Any
 
 from lpmc import settings
@@ -63,6 +68,12 @@ def mood_words() -> frozenset[str]:
     return frozenset(read_vocabulary("moods")["words"])
 
 
+def word_moods(word: str) -> tuple[str, ...]:
+    """Mood tags (with a place in `mood_positions`) an English word in a user's text calls for
+    ("nostalgic" -> melancholic, emotional; "rainy" -> melancholic, calm); () when it names none."""
+    return tuple(read_vocabulary("moods")["word_moods"].get(word, ()))
+
+
 # Scenes
 
 
@@ -76,9 +87,32 @@ def cue_themes(cue: str) -> tuple[str, ...]:
     return tuple(read_vocabulary("scenes")["colour_cues"].get(cue, ()))
 
 
+def time_themes(word: str) -> tuple[str, ...]:
+    """Moods and themes music usually pairs with a season or time of day ("autumn" -> melancholic, calm)."""
+    return tuple(read_vocabulary("scenes")["time_cues"].get(word, ()))
+
+
 def clip_scenes() -> tuple[str, ...]:
     """Scenes a photo is compared with when CLIP is available."""
     return tuple(read_vocabulary("scenes")["clip"])
+
+
+# Explicit titles
+
+WORD_PATTERN = re.compile(r"[^\W\d_]+")  # runs of letters: "Fuckin' Aye" -> fuckin, aye
+
+
+@functools.cache
+def _explicit() -> tuple[frozenset[str], tuple[str, ...]]:
+    table = read_vocabulary("explicit")
+    return frozenset(table["words"]), tuple(table["stems"])
+
+
+def is_explicit(text: str) -> bool:
+    """Whether a song title or artist name has an explicit word: one of explicit.json's words, or a word
+    starting with one of its stems ("Shitlife"); case-insensitive. ("Piano Sextet" is not.)"""
+    words, stems = _explicit()
+    return any(word in words or word.startswith(stems) for word in WORD_PATTERN.findall(text.casefold()))
 
 
 # Tags as text

@@ -1,4 +1,5 @@
-"""Photo understanding: MobileNetV2 labels, colour and light, EXIF time, on real and synthetic images."""
+"""Photo understanding: ImageNet labels, colour regions and light, EXIF time, the user's words, on real and
+synthetic images."""
 
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from lpmc.recommend.colour import colour_mood, hue_saturation, valence_arousal
 from lpmc.recommend.mobilenet import load_mobilenet, preprocess
 from lpmc.recommend.moods import nearest_moods
 from lpmc.recommend.scenes import label_words
+from lpmc.recommend.user_text import mood_tags, split_text
 from lpmc.vocabulary import mood_positions, photo_moods
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -80,23 +82,79 @@ def test_exif_time_becomes_season_and_time_of_day():
 
 def test_real_photos_read_as_expected():
     sunset = analyze_image(PHOTOS / "sunset.jpg")
-    storm = analyze_image(PHOTOS / "storm.jpg")
+    dark = analyze_image(PHOTOS / "dark_ivy.jpg")
     mountains = analyze_image(PHOTOS / "mountains.jpg", text="hiking with friends")
-    assert "sunset" in sunset.words() and {"romantic", "summer"} <= set(sunset.words())
-    assert {"dark", "dramatic"} <= set(storm.words()) and storm.valence < 0.3 < sunset.valence
+    assert {"sunset", "golden hour", "clear sky"} <= set(sunset.scene_words)
+    assert {"romantic", "summer"} <= set(sunset.mood_words) and "sun" in sunset.mood_reasons["romantic"]
+    assert "night" in dark.scene_words and {"dark", "deep", "sad"} <= set(dark.mood_words)
+    assert dark.valence < 0.4 < 0.7 < sunset.valence
     assert mountains.labels[0][0] == "alp" and "mountains" in mountains.scene_words
-    text_weight = mountains.context_words["hiking with friends"]
-    assert text_weight == pytest.approx(sum(mountains.words().values()) - text_weight, rel=0.01)
-    assert mountains.models == ["mobilenet-v2"]
+    assert next(iter(mountains.words())) == "hiking with friends"  # the user's words lead
+    photo_words = {**mountains.scene_words, **mountains.context_words}
+    assert sum(mountains.user_words.values()) > sum(photo_words.values())
+    assert mountains.models == ["efficientnet-lite0"]
     assert set(mountains.not_used) == {"blip-image-captioning-base", "clip-vit-base-patch32"}
     data = mountains.to_dict()
     assert data["colours"][0]["hex"].startswith("#") and data["caption"] is None
-    assert set(data["light"]) == {"brightness", "saturation", "warmth", "contrast"}
+    assert set(data["light"]) == {"brightness", "saturation", "warmth", "contrast", "colourfulness"}
+    assert set(data["regions"]) == {"sky", "grey sky", "water", "vegetation", "warm", "dark", "highlights"}
+    assert data["mood_reasons"]["inspiring"] == "your words: 'hiking'"  # the user's reason wins
+    assert data["mood_reasons"]["epic"].startswith("the photo shows it (alp")
     assert mountains.swatches[0] == data["colours"][0]["hex"]
-    assert "mobilenet-v2" in mountains.note and "clip-vit-base-patch32 not used: " in mountains.note
+    assert "efficientnet-lite0" in mountains.note and "clip-vit-base-patch32 not used: " in mountains.note
 
 
 def test_synthetic_images_are_analysed_without_error():
     for image in (Image.new("RGB", (1, 1), "white"), Image.new("RGBA", (30, 20), (0, 0, 0, 0))):
         analysis = analyze_image(image)
         assert 0 <= analysis.valence <= 1 and 0 <= analysis.arousal <= 1 and analysis.mood_words
+
+
+def sky_over_ground(sky: tuple[int, int, int], ground: tuple[int, int, int]) -> np.ndarray:
+    """A 120x180 (H, W, 3) uint8 picture: `sky` in the top 40%, `ground` below."""
+    picture = np.empty((120, 180, 3), np.uint8)
+    picture[:48], picture[48:] = sky, ground
+    return picture
+
+
+def test_a_saturated_blue_sky_is_clear_and_bright_a_grey_one_overcast():
+    blue = colour_mood(sky_over_ground((30, 90, 200), (70, 140, 50)))  # luma of that blue: only 0.33
+    grey = colour_mood(sky_over_ground((150, 150, 155), (70, 140, 50)))
+    assert blue.regions["sky"] == pytest.approx(0.4, abs=0.01)
+    assert blue.regions["vegetation"] == pytest.approx(0.6, abs=0.01)
+    assert {"clear sky", "greenery"} <= set(blue.scene_words) and "overcast" not in blue.scene_words
+    assert "blue sky fills 40% of the frame" == blue.cue_notes["clear sky"]
+    assert grey.regions["grey sky"] == pytest.approx(0.4, abs=0.01) and "overcast" in grey.scene_words
+    assert blue.brightness > 0.5  # luma and HSV value together: a deep blue looks bright
+
+
+def test_a_low_warm_sun_is_golden_hour_and_vivid_colours_are_seen():
+    picture = np.full((100, 100, 3), (230, 120, 40), np.uint8)  # orange sky ...
+    picture[60:] = (20, 15, 10)  # ... over a dark foreground ...
+    picture[40:47, 48:55] = 255  # ... and a small sun
+    cues = colour_mood(picture).scene_words
+    assert {"golden hour", "sunset"} <= set(cues)
+    stripes = np.zeros((60, 60, 3), np.uint8)
+    for i, colour in enumerate([(255, 0, 0), (0, 200, 0), (0, 0, 255), (255, 220, 0)]):
+        stripes[:, 15 * i : 15 * i + 15] = colour
+    assert colour_mood(stripes).colourfulness > 0.33 and "vivid colours" in colour_mood(stripes).scene_words
+
+
+def test_exif_month_and_hour_become_moods(tmp_path):
+    image = Image.open(PHOTOS / "mountains.jpg")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2021:10:16 18:30:00"  # DateTimeOriginal: an October evening
+    image.save(tmp_path / "october.jpg", exif=exif.tobytes())
+    analysis = analyze_image(tmp_path / "october.jpg")
+    assert analysis.taken == "2021-10-16T18:30:00"
+    assert {"autumn", "evening"} <= set(analysis.context_words)
+    assert analysis.mood_reasons["melancholic"] == "taken in autumn (EXIF)"
+
+
+def test_the_users_text_splits_into_phrases_and_words_with_moods():
+    words = split_text("Rainy walk home after school, nostalgic!")
+    assert words == {
+        "rainy walk home after school": 1.0, "nostalgic": 1.0, "rainy": 0.6, "walk": 0.6, "school": 0.6
+    }  # fmt: skip
+    assert mood_tags("nostalgic") == ("melancholic", "emotional") and mood_tags("calm") == ("calm",)
+    assert mood_tags("autumn") == ("melancholic", "calm") and mood_tags("school") == ()

@@ -115,6 +115,6 @@ def test_analysis_uses_hub_models_when_they_are_present(hub_dir, monkeypatch):
     assert (
         clip_only.models == ["clip-vit-base-patch32"] and clip_only.labels == [] and clip_only.caption is None
     )
-    assert analysis.models == ["mobilenet-v2", "blip-image-captioning-base", "clip-vit-base-patch32"]
+    assert analysis.models == ["efficientnet-lite0", "blip-image-captioning-base", "clip-vit-base-patch32"]
     assert analysis.not_used == {}
     assert analysis.caption and analysis.context_words[analysis.caption] > 0

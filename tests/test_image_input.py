@@ -26,7 +26,7 @@ def png_header_only(path: Path, width: int, height: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["sunset.jpg", "storm.jpg", "mountains.jpg", "dune.jpg"])
+@pytest.mark.parametrize("name", ["sunset.jpg", "dark_ivy.jpg", "mountains.jpg", "dune.jpg"])
 def test_shipped_photos_open_small_and_rgb(name):
     photo = load_photo(PHOTOS / name)
     assert photo.rgb.dtype == np.uint8 and photo.rgb.shape[2] == 3

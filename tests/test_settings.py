@@ -1,4 +1,5 @@
-"""Settings read at call time: the warning printed when the app is reachable from other machines."""
+"""Settings read at call time: the warning printed when the app is reachable from other machines, the
+explicit filter."""
 
 import pytest
 
@@ -17,3 +18,11 @@ def test_other_hosts_are_warned_about(monkeypatch, host):
     warning = settings.host_warning()
     assert warning.startswith(f"LPMC_HOST={host}: lpmc is reachable from other machines, without a login.")
     assert "reverse proxy" in warning and "auth" in warning and "LPMC_LIBRARY_DB" in warning
+
+
+@pytest.mark.parametrize(
+    ("value", "on"), [("", True), ("1", True), ("0", False), ("off", False), ("No", False)]
+)
+def test_the_explicit_filter_is_on_unless_turned_off(monkeypatch, value, on):
+    monkeypatch.setenv("LPMC_EXPLICIT_FILTER", value)
+    assert settings.explicit_filter() is on

@@ -1,4 +1,4 @@
-"""Song catalogs to recommend from: the bundled Jamendo catalog, PMEmo, or the user's library.
+"""Song catalogs to recommend from: the bundled Jamendo catalog, PMEmo, the user's library, or all merged.
 
 Every catalog becomes the same `Catalog`: titles, artists, tags, a point on the valence-arousal plane
 (NaN when unknown), a popularity count, and a unit vector per song in the MiniLM text space built
@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,7 @@ import numpy as np
 from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend.moods import mood_position
-from lpmc.vocabulary import tag_text
+from lpmc.vocabulary import is_explicit, mood_family, tag_text
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ JAMENDO_FILE = "jamendo_catalog.csv"
 PMEMO_FILE = "pmemo_valence_arousal.csv"
 DOCUMENT_VERSION = "tag-phrases-v3"  # change when song documents change, so caches rebuild
 EMBEDDER = "all-minilm-l6-v2"
+EMBEDDING_SIZE = 384  # MiniLM's vector size
 WORD_CACHE_SIZE = 50_000  # texts whose vectors stay in memory between queries
 TEMPORARY_SUFFIX = ".tmp"  # a cache being written; renamed into place when complete
 
@@ -55,15 +56,65 @@ class Catalog:
     tags: list[list[str]]  # observed tags (genres, moods, instruments)
     derived_moods: list[dict[str, float]]  # mood -> evidence weight, for songs without mood tags
     links: list[str]  # jamendo.com URL, or a file path for the user's library
-    link_kind: str  # "url", "path" or "" (no link)
+    link_kind: str  # "url", "path", "" (no link) or "mixed" (merged: "url" when the link is https://)
     listens: np.ndarray  # (N,) play counts, 0 when unknown
     positions: np.ndarray  # (N, 2) valence, arousal in [0, 1]; NaN rows when unknown
     vectors: np.ndarray | None  # (N, 384) unit rows in the MiniLM space, or None (PMEmo)
     tag_vectors: dict[str, np.ndarray]  # tag -> unit vector of its phrase, to explain matches
     credit: str
+    sources: list[str] = field(default_factory=list)  # per song, the catalog it comes from when merged
 
     def __len__(self) -> int:
         return len(self.titles)
+
+    @functools.cached_property
+    def explicit(self) -> np.ndarray:
+        """(N,) bool: songs whose title or artist name is explicit (`lpmc.vocabulary.is_explicit`)."""
+        names = zip(self.titles, self.artists, strict=True)
+        return np.array([is_explicit(title) or is_explicit(artist) for title, artist in names], dtype=bool)
+
+    @functools.cached_property
+    def mood_table(self) -> tuple[dict[str, int], np.ndarray]:
+        """Each song's evidence for each mood family: ({family: column}, (N, K) float32 in [0, 1]) - 1 for a
+        mood tag people gave the song, DERIVED_MOOD_WEIGHT times its strength for a derived one."""
+        songs = [
+            {**{tag: DERIVED_MOOD_WEIGHT * w for tag, w in derived.items()}, **dict.fromkeys(tags, 1.0)}
+            for tags, derived in zip(self.tags, self.derived_moods, strict=True)
+        ]
+        columns: dict[str, int] = {}
+        for song in songs:
+            for tag in song:
+                family = mood_family(tag)
+                if family is not None:
+                    columns.setdefault(family, len(columns))
+        table = np.zeros((len(songs), len(columns)), dtype=np.float32)
+        for i, song in enumerate(songs):
+            for tag, weight in song.items():
+                family = mood_family(tag)
+                if family is not None:
+                    table[i, columns[family]] = max(table[i, columns[family]], weight)
+        return columns, table
+
+
+def merge_catalogs(catalogs: list[Catalog]) -> Catalog:
+    """Several catalogs as one, "all", each song remembering its source (`sources`). A catalog without
+    text vectors (PMEmo) gets zero rows: it is matched on the valence-arousal plane only."""
+    vectors = [c.vectors if c.vectors is not None else np.zeros((len(c), EMBEDDING_SIZE)) for c in catalogs]
+    return Catalog(
+        name="all",
+        titles=[title for c in catalogs for title in c.titles],
+        artists=[artist for c in catalogs for artist in c.artists],
+        tags=[tags for c in catalogs for tags in c.tags],
+        derived_moods=[moods for c in catalogs for moods in c.derived_moods],
+        links=[link for c in catalogs for link in c.links],
+        link_kind="mixed",
+        listens=np.concatenate([c.listens for c in catalogs]),
+        positions=np.concatenate([c.positions for c in catalogs]),
+        vectors=np.concatenate(vectors).astype(np.float32),
+        tag_vectors={tag: vector for c in catalogs for tag, vector in c.tag_vectors.items()},
+        credit=" ".join(c.credit for c in catalogs),
+        sources=[c.name for c in catalogs for _ in range(len(c))],
+    )
 
 
 def tag_phrase(tag: str, facet: str) -> str:

@@ -1,10 +1,12 @@
-"""`python -m lpmc recommend --image PHOTO ...` (songs for a photo), `python -m lpmc index DIR` (library)."""
+"""`python -m lpmc recommend --image PHOTO --text WORDS ...` (songs for a photo and/or words),
+`python -m lpmc index DIR` (library)."""
 
 import argparse
 import json
 from typing import TYPE_CHECKING
 
 from lpmc.cli import add_model_option
+from lpmc.errors import InputError
 from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.tasks import IMAGE_UNDERSTANDING
 
@@ -17,9 +19,11 @@ TOP_WORDS = 12
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("recommend", help="recommend songs that fit a photo's scene and mood")
-    parser.add_argument("--image", required=True, metavar="PHOTO", help="JPEG, PNG, WebP, ... photo")
     parser.add_argument(
-        "--text", default="", help='optional words about the moment ("road trip with friends")'
+        "--image", default=None, metavar="PHOTO", help="JPEG, PNG, WebP, ... photo (optional with --text)"
+    )
+    parser.add_argument(
+        "--text", default="", help='words about the moment ("rainy walk home, nostalgic"); they lead'
     )
     parser.add_argument("--top", type=int, default=10, help=f"number of songs (1-{MAX_TOP})")
     parser.add_argument("--catalog", choices=CATALOGS, default="jamendo", help="where the songs come from")
@@ -47,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from lpmc.recommend.recommend import recommend
 
+    if args.image is None and not args.text.strip():
+        raise InputError("Give --image PHOTO, --text WORDS, or both.")
     result = recommend(
         args.image,
         text=args.text,
@@ -74,7 +80,7 @@ def describe(result: "Recommendation") -> str:
     analysis = result.analysis
     words = ", ".join(f"{word} {weight:.2f}" for word, weight in list(analysis.words().items())[:TOP_WORDS])
     lines = [
-        f"photo: {words}",
+        f"{'photo' if analysis.colour is not None else 'words'}: {words}",
         f"mood: valence {analysis.valence:.2f}, arousal {analysis.arousal:.2f}; "
         f"colours {' '.join(analysis.swatches)}",
         f"models: {', '.join(analysis.models)}; words compared by {result.embedder}",
@@ -85,8 +91,8 @@ def describe(result: "Recommendation") -> str:
     lines.append(f"songs ({result.catalog}; {result.credit}):")
     for rank, song in enumerate(result.songs, 1):
         link = song.url or song.path or ""
-        lines.append(
-            f"{rank:>3}. {song.title} - {song.artist} [{', '.join(song.tags)}] {song.score:.3f} {link}"
-        )
+        source = f"({song.source}) " if song.source else ""
+        tags = ", ".join(song.tags)
+        lines.append(f"{rank:>3}. {source}{song.title} - {song.artist} [{tags}] {song.score:.3f} {link}")
         lines += [f"       {reason}" for reason in song.why]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""MobileNetV2 (ImageNet, int8) through onnxruntime: the built-in photo classifier.
+"""ImageNet classifiers through onnxruntime: MobileNetV2 (int8, built in) and EfficientNet-Lite0.
 
 Preprocessing follows assets/mobilenet_v2/NOTICE: RGB, centre crop to a square, bilinear resize to
 224x224, value = (pixel - 128) / 128, NCHW float32. Output index 0 is "background"; 1..1000 are the
@@ -19,13 +19,15 @@ INPUT_SIDE = 224
 PIXEL_CENTRE = 128.0
 BACKGROUND_INDEX = 0
 LABEL_COUNT = 5
-LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to use
+LABEL_MIN_PROBABILITY = 0.05  # less probable ImageNet classes are too often wrong to show
+CONFIDENT_PROBABILITY = 0.25  # only classes at least this probable give the photo words
 
 
-class MobileNetClassifier:
-    """Wraps the onnxruntime session and the label list; only computes."""
+class ImageNetClassifier:
+    """Wraps an ImageNet classifier's onnxruntime session and its label list (one per output); only
+    computes. `background_index`: an output that is no class (MobileNetV2's 0), or None."""
 
-    def __init__(self, onnx_path: Path, labels: list[str]):
+    def __init__(self, onnx_path: Path, labels: list[str], background_index: int | None = BACKGROUND_INDEX):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
@@ -35,23 +37,27 @@ class MobileNetClassifier:
         )
         self.input_name = self.session.get_inputs()[0].name
         self.labels = labels
+        self.background_index = background_index
 
     def probabilities(self, rgb: np.ndarray) -> np.ndarray:
-        """RGB photo (H, W, 3) uint8 -> class probabilities (1001,), index 0 = background."""
+        """RGB photo (H, W, 3) uint8 -> class probabilities (len(labels),)."""
         batch = preprocess(rgb)[None]
         return self.session.run(None, {self.input_name: batch})[0][0].astype(np.float32)
 
     def top(self, rgb: np.ndarray, k: int = 5) -> list[tuple[str, float]]:
         """The k most probable ImageNet classes as (label, probability), background excluded."""
         probabilities = self.probabilities(rgb)
-        probabilities[BACKGROUND_INDEX] = 0.0
+        if self.background_index is not None:
+            probabilities[self.background_index] = 0.0
         order = np.argsort(-probabilities)[:k]
         return [(self.labels[i], float(probabilities[i])) for i in order]
 
     def read(self, photo: Photo) -> PhotoReading:
-        """The image-understanding protocol: the confident ImageNet classes and the words they imply."""
+        """The image-understanding protocol: the likely ImageNet classes, and the words the confident ones
+        imply (a wrong guess at 0.1 - "cucumber" for rain drops - would steer the music)."""
         labels = [(label, p) for label, p in self.top(photo.rgb, LABEL_COUNT) if p >= LABEL_MIN_PROBABILITY]
-        return PhotoReading(labels=labels, words=label_words(labels))
+        confident = [(label, p) for label, p in labels if p >= CONFIDENT_PROBABILITY]
+        return PhotoReading(labels=labels, words=label_words(confident))
 
 
 def preprocess(rgb: np.ndarray) -> np.ndarray:
@@ -65,7 +71,16 @@ def preprocess(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values.transpose(2, 0, 1))
 
 
-def load_mobilenet(files: dict[str, Path]) -> MobileNetClassifier:
+def load_mobilenet(files: dict[str, Path]) -> ImageNetClassifier:
     """Registry loader: files {"onnx": model .onnx, "labels": imagenet_labels.txt (1001 lines)}."""
     labels = files["labels"].read_text(encoding="utf-8").splitlines()
-    return MobileNetClassifier(files["onnx"], labels)
+    return ImageNetClassifier(files["onnx"], labels)
+
+
+def load_efficientnet_lite0(files: dict[str, Path]) -> ImageNetClassifier:
+    """Registry loader: files {"onnx": EfficientNet-Lite0 .onnx (bench/export_efficientnet_lite0.py),
+    "labels": imagenet_labels.txt}. Same input as MobileNetV2 (`preprocess`: its (x - 128) / 128 is within
+    0.4% of the (x - 127.5) / 127.5 the network was trained with); its 1000 outputs are the ImageNet
+    classes without "background", the label file's first line."""
+    labels = files["labels"].read_text(encoding="utf-8").splitlines()[1:]
+    return ImageNetClassifier(files["onnx"], labels, background_index=None)

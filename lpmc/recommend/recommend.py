@@ -1,10 +1,13 @@
 """Photo -> songs: rank a catalog by how well each song's tags match the photo's words and mood.
 
 score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
+      + MOOD_TAG_WEIGHT * mood tag match                          (0..1, see mood_match)
       + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
       + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
-then at most MAX_PER_ARTIST songs per artist. The photo's query vector is the weighted mean of its
-words' vectors. Each result says why: the photo words and song tags that matched, and the mood match.
+then at most MAX_PER_ARTIST songs per artist (merged catalogs: each source's best in turn), and no song
+with an explicit title or artist name (unless LPMC_EXPLICIT_FILTER=0). The query vector is the weighted
+mean of the words' vectors. Each result says why: the words (the photo's, or yours) and song tags that
+matched, and the mood match.
 """
 
 from dataclasses import asdict, dataclass
@@ -12,16 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from lpmc import settings
 from lpmc.errors import InputError
 from lpmc.recommend import CATALOGS, MAX_TOP
 from lpmc.recommend.analysis import ImageAnalysis, analyze_image
-from lpmc.recommend.catalog import Catalog, embed_words, load_catalog
+from lpmc.recommend.catalog import Catalog, embed_words, load_catalog, merge_catalogs
 from lpmc.recommend.image import ImageSource
 from lpmc.recommend.moods import compatibility, mood_distance
 from lpmc.tasks import AUTO
 from lpmc.text.embedding import embedder_name
+from lpmc.vocabulary import mood_family
 
 TEXT_WEIGHT = 1.0
+MOOD_TAG_WEIGHT = 0.3
 MOOD_WEIGHT = 0.3
 POPULARITY_WEIGHT = 0.05
 MAX_PER_ARTIST = 2
@@ -41,6 +47,7 @@ class SongResult:
     why: list[str]
     url: str | None = None
     path: str | None = None
+    source: str | None = None  # the catalog the song comes from, when several were merged ("all")
 
 
 @dataclass
@@ -55,7 +62,7 @@ class Recommendation:
         songs = []
         for song in self.songs:
             row = asdict(song)
-            for key in ("url", "path"):
+            for key in ("url", "path", "source"):
                 if row[key] is None:
                     del row[key]
             songs.append(row)
@@ -69,14 +76,15 @@ class Recommendation:
 
 
 def recommend(
-    image: ImageSource,
+    image: ImageSource | None,
     text: str = "",
     catalog: str = "jamendo",
     top: int = 10,
     library: str | None = None,
     reader: str = AUTO,
 ) -> Recommendation:
-    """Songs from `catalog` that fit the photo (path or PIL image) and optional text, best first.
+    """Songs from `catalog` that fit the photo (path or PIL image) and the user's text, best first; either
+    may be left out (image None, text "") but not both.
     `library`: which of the server's libraries (LPMC_LIBRARY_DB) for catalog "library"; None: the first.
     `reader`: the image-understanding model ("auto": every available one)."""
     if catalog not in CATALOGS:
@@ -90,15 +98,24 @@ def recommend(
 
 
 def _open_catalog(name: str, library: str | None) -> Catalog:
-    if name != "library":
-        return load_catalog(name)
     from lpmc.recommend.library import load_library
 
-    return load_library(library)
+    if name == "library":
+        return load_library(library)
+    if name != "all":
+        return load_catalog(name)
+    catalogs = [load_catalog("jamendo"), load_catalog("pmemo")]
+    try:
+        catalogs.append(load_library(library))
+    except InputError:
+        if library is not None:  # a library the user named must exist; the default one is optional here
+            raise
+    return merge_catalogs(catalogs)
 
 
 def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:
-    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist."""
+    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist, none
+    explicit while `settings.explicit_filter()`."""
     if len(catalog) == 0:
         return []
     words = analysis.words()
@@ -106,6 +123,7 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     weights = np.array(list(words.values()), dtype=np.float32)
     photo = (analysis.valence, analysis.arousal)
     scores = MOOD_WEIGHT * (compatibility(photo, catalog.positions) - 0.5)
+    scores = scores + MOOD_TAG_WEIGHT * mood_match(analysis.mood_words, max(words.values()), catalog)
     if catalog.vectors is not None:
         query = weights @ word_vectors
         query /= max(float(np.linalg.norm(query)), 1e-9)
@@ -113,10 +131,49 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     peak = float(catalog.listens.max(initial=0))
     if peak > 0:
         scores = scores + POPULARITY_WEIGHT * np.log1p(catalog.listens) / np.log1p(peak)
-    candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
+    if settings.explicit_filter():
+        scores = np.where(catalog.explicit, -np.inf, scores)
+    if catalog.sources:
+        candidates = interleaved(scores, catalog.sources, top * CANDIDATES_PER_RESULT)
+    else:
+        candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
+    candidates = candidates[np.isfinite(scores[candidates])]
     chosen = diverse(candidates, catalog.artists, top)
-    word_list = list(words)
-    return [_result(catalog, i, float(scores[i]), word_list, word_vectors, weights, photo) for i in chosen]
+    named = [(word, analysis.shown_as(word)) for word in words]
+    wanted = (*photo, "photo" if analysis.colour is not None else "your words")
+    return [_result(catalog, i, float(scores[i]), named, word_vectors, weights, wanted) for i in chosen]
+
+
+def interleaved(scores: np.ndarray, sources: list[str], k: int) -> np.ndarray:
+    """For a merged catalog: each source's k best songs (scores (N,)), taken in turn - the best of each
+    source, then the second of each... - so every source is heard whatever its scores' range (PMEmo is
+    matched on mood alone and scores lower than songs matched on their tags too)."""
+    labels = np.array(sources)
+    ranked = []
+    for source in dict.fromkeys(sources):
+        rows = np.flatnonzero(labels == source)
+        ranked.append(rows[best_first(scores[rows], k)])
+    turns = [
+        rows[turn] for turn in range(max(len(rows) for rows in ranked)) for rows in ranked if turn < len(rows)
+    ]
+    return np.array(turns, dtype=np.int64)
+
+
+def mood_match(moods: dict[str, float], strongest: float, catalog: Catalog) -> np.ndarray:
+    """How well each song's mood tags match the mood words -> (N,) in [0, 1]: the best match over the
+    song's moods of (the mood word's weight relative to `strongest`, the heaviest word of the query) x
+    (the song's evidence for it: 1 tagged, less when derived). Moods match by family ("love" matches
+    "romantic"); a user's words that name no mood ("christmas") still outweigh the photo's moods."""
+    columns, table = catalog.mood_table
+    wanted: dict[int, float] = {}
+    for word, weight in moods.items():
+        column = columns.get(mood_family(word) or "")
+        if column is not None:
+            wanted[column] = max(weight, wanted.get(column, 0.0))
+    if not wanted:
+        return np.zeros(len(catalog), dtype=np.float32)
+    weights = np.array([weight / strongest for weight in wanted.values()], dtype=np.float32)
+    return (table[:, list(wanted)] * weights).max(1)
 
 
 def best_first(scores: np.ndarray, k: int) -> np.ndarray:
@@ -142,9 +199,15 @@ def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:
 
 
 def explain(
-    words: list[str], word_vectors: np.ndarray, weights: np.ndarray, tag_vectors: dict[str, np.ndarray]
+    words: list[str],
+    word_vectors: np.ndarray,
+    weights: np.ndarray,
+    tag_vectors: dict[str, np.ndarray],
+    shown: list[str] | None = None,
 ) -> list[str]:
-    """The strongest photo word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)"."""
+    """The strongest word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)" or
+    "your words: 'nostalgic' (melancholic) ~ song 'melancholic' (1.00)". `shown`: how each word is named
+    (default "photo '<word>'")."""
     if not tag_vectors:
         return []
     tags = list(tag_vectors)
@@ -158,33 +221,39 @@ def explain(
     for j, tag in enumerate(tags):
         best = int(np.argmax(similarity[:, j] * weights))
         if similarity[best, j] >= WHY_MIN_SIMILARITY:
-            pairs.append((similarity[best, j] * weights[best], words[best], tag, similarity[best, j]))
+            pairs.append((similarity[best, j] * weights[best], best, tag, similarity[best, j]))
     pairs.sort(reverse=True)
-    return [f"photo '{word}' ~ song '{tag}' ({sim:.2f})" for _, word, tag, sim in pairs[:WHY_PAIRS]]
+    names = shown or [f"photo '{word}'" for word in words]
+    return [f"{names[best]} ~ song '{tag}' ({sim:.2f})" for _, best, tag, sim in pairs[:WHY_PAIRS]]
 
 
 def _result(
     catalog: Catalog,
     i: int,
     score: float,
-    words: list[str],
+    named: list[tuple[str, str]],
     word_vectors: np.ndarray,
     weights: np.ndarray,
-    photo: tuple[float, float],
+    wanted: tuple[float, float, str],
 ) -> SongResult:
+    """One song as a result; `wanted`: the (valence, arousal) asked for and whose it is ("photo")."""
     song_tags = catalog.tags[i] + list(catalog.derived_moods[i])
     why = explain(
-        words,
+        [word for word, _ in named],
         word_vectors,
         weights,
         {t: catalog.tag_vectors[t] for t in song_tags if t in catalog.tag_vectors},
+        [shown for _, shown in named],
     )
     valence, arousal = catalog.positions[i]
     if not np.isnan(valence):
         source = "derived " if catalog.derived_moods[i] else ""
         song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
-        why.append(f"{source}mood {song_mood} vs photo {photo[0]:.2f}, {photo[1]:.2f}")
+        why.append(f"{source}mood {song_mood} vs {wanted[2]} {wanted[0]:.2f}, {wanted[1]:.2f}")
     link = catalog.links[i] or None
+    kind = catalog.link_kind
+    if kind == "mixed":
+        kind = "url" if link and link.startswith("https://") else "path"
     return SongResult(
         title=catalog.titles[i],
         artist=catalog.artists[i],
@@ -192,6 +261,7 @@ def _result(
         derived_moods=catalog.derived_moods[i],
         score=round(score, 4),
         why=why,
-        url=link if catalog.link_kind == "url" else None,
-        path=link if catalog.link_kind == "path" else None,
+        url=link if kind == "url" else None,
+        path=link if kind == "path" else None,
+        source=catalog.sources[i] if catalog.sources else None,
     )

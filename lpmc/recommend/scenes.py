@@ -1,4 +1,4 @@
-"""ImageNet labels and colour cues -> the scene and theme words they imply for music.
+"""ImageNet labels -> the scene and theme words they imply for music.
 
 The words are `lpmc.vocabulary`'s: only scene-like and music-relevant classes have any (places, weather,
 seasons, events, vehicles of travel, instruments); every other label is kept as an object word of its own
@@ -6,17 +6,6 @@ seasons, events, vehicles of travel, instruments); every other label is kept as 
 """
 
 from lpmc import vocabulary
-
-CUE_THEME_SHARE = 0.6  # a theme word gets this share of its cue's weight
-
-
-def cue_words(cues: dict[str, float]) -> dict[str, float]:
-    """Colour cues plus the themes they imply, weighted; a word from several cues keeps the largest."""
-    words = dict(cues)
-    for cue, weight in cues.items():
-        for theme in vocabulary.cue_themes(cue):
-            words[theme] = max(words.get(theme, 0.0), round(CUE_THEME_SHARE * weight, 3))
-    return words
 
 
 def label_name(label: str) -> str:
