@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from lpmc import settings
+from lpmc.audio import audio_files
 from lpmc.errors import InputError, LpmcError
 from lpmc.recommend.catalog import Catalog, embed_words, song_vectors, tag_phrase
 from lpmc.recommend.moods import mood_position
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 LIBRARY_TAGGERS = ("musicnn-mtt", "jamendo-moodtheme")
 MOOD_TAGGERS = ("jamendo-moodtheme",)  # whose tags are moods/themes; the others describe style
 TAGS_PER_MODEL = 8
-AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".opus"})
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracks (
@@ -112,11 +112,6 @@ def connect(db_path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.executescript(SCHEMA)
     return connection
-
-
-def audio_files(folder: Path) -> list[Path]:
-    """Audio files under `folder` (recursively), sorted, by extension."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
 
 
 def index_folder(
