@@ -89,7 +89,7 @@ def caption_folder(
         for entry in _backend(backend)(todo, model, workers, started, address):
             journal.append(entry)
             _export(entry, folder, out, fmt)
-            report.captioned += 1
+            report.captioned += "error" not in entry
             bar.update(1)
     report.unreadable = [
         (_under(folder, key.file), journal.latest[key.file]["error"])
