@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from lpmc import registry, runtime
-from lpmc.audio import audio_files
 from lpmc.captioning.export import SUFFIXES, export
 from lpmc.captioning.journal import FileKey, Journal
 from lpmc.errors import InputError
@@ -67,6 +66,8 @@ def caption_folder(
     """Caption every audio file under `folder` that `out` has no line for yet. `workers`: processes (or Ray
     actors) captioning side by side; None: 1 locally, every CPU of the Ray cluster."""
     from tqdm import tqdm
+
+    from lpmc.audio import audio_files  # numpy and the decoders: not for `--help`, which reads FORMATS
 
     folder = Path(folder).expanduser().resolve()
     out = Path(out).expanduser().resolve()
