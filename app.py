@@ -133,6 +133,8 @@ def build_app() -> gr.Blocks:
             audio_tab()
         with gr.Tab("Image → Music"):
             image_tab()
+        with gr.Tab("Library"):
+            library_tab()
         with gr.Tab("Models"):
             models_tab()
     return app
@@ -151,6 +153,49 @@ def main() -> None:
         # Users see lpmc's own sentences (gr.Error); anything else is a bug, logged, never shown raw.
         show_error=False,
     )
+
+
+def library_tab() -> None:
+    """A playlist described from uploaded songs; tracks of a library that sound like a song; search by words.
+    Libraries are offered by name (LPMC_LIBRARY_DB), never by path."""
+    libraries = ui.library_choices()
+    with gr.Row():
+        with gr.Column():
+            gr.Markdown("### Describe a playlist")
+            songs = gr.File(label="Songs", file_count="multiple", file_types=["audio"], type="filepath")
+            backend = model_dropdown(TAG_CAPTIONING, "Writer")
+            describe = gr.Button("Describe the playlist", variant="primary")
+        with gr.Column():
+            blurb = gr.Markdown()
+            shared = gr.Dataframe(
+                headers=list(ui.PLAYLIST_ROWS), label="What the songs share", wrap=True, interactive=False
+            )
+    describe.click(
+        ui.describe_uploaded_playlist, [songs, backend], [blurb, shared], api_name="describe_playlist"
+    )
+    with gr.Row():
+        with gr.Column():
+            gr.Markdown("### Sounds like this")
+            song = gr.File(label="Song", file_types=["audio"], type="filepath")
+            library = gr.Dropdown(libraries, value=libraries[0], label="Library")
+            top = gr.Slider(1, 50, value=10, step=1, label="Tracks")
+            find = gr.Button("Find tracks that sound like it", variant="primary")
+        with gr.Column():
+            similar = gr.Dataframe(
+                headers=list(ui.TRACK_COLUMNS), label="Sounds like", wrap=True, interactive=False
+            )
+    find.click(ui.similar_to_upload, [song, library, top], similar, api_name="similar_tracks")
+    with gr.Row():
+        with gr.Column():
+            gr.Markdown("### Search by words")
+            words = gr.Textbox(label="Words", placeholder="rainy night jazz piano")
+            search_library = gr.Dropdown(libraries, value=libraries[0], label="Library")
+            search_top = gr.Slider(1, 50, value=10, step=1, label="Tracks")
+            search = gr.Button("Search", variant="primary")
+        with gr.Column():
+            hits = gr.Dataframe(headers=list(ui.HIT_COLUMNS), label="Found", wrap=True, interactive=False)
+    search.click(ui.search_words, [words, search_library, search_top], hits, api_name="search_library")
+    words.submit(ui.search_words, [words, search_library, search_top], hits)
 
 
 if __name__ == "__main__":

@@ -296,3 +296,12 @@ def format_timestamp(seconds: float) -> str:
     """Seconds as "m:ss" (rounded down to the second), e.g. 75.2 -> "1:15"; minutes go past 59."""
     minutes, secs = divmod(int(max(seconds, 0.0)), 60)
     return f"{minutes}:{secs:02d}"
+
+
+# Files the folder commands (`lpmc index`, `lpmc caption DIR`) pick up, by extension.
+AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".opus"})
+
+
+def audio_files(folder: Path) -> list[Path]:
+    """Audio files under `folder` (recursively), sorted, by extension."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())

@@ -16,7 +16,13 @@ from lpmc.errors import LpmcError
 from lpmc.tasks import AUTO, TASKS
 
 # Packages that contribute commands; a new feature adds its `cli` module here.
-COMMAND_MODULES = ("lpmc.text.cli", "lpmc.tagging.cli", "lpmc.captioning.cli", "lpmc.recommend.cli")
+COMMAND_MODULES = (
+    "lpmc.text.cli",
+    "lpmc.tagging.cli",
+    "lpmc.captioning.cli",
+    "lpmc.recommend.cli",
+    "lpmc.playlist.cli",
+)
 
 
 def add_model_option(parser: argparse.ArgumentParser, flag: str, task: str, auto_means: str) -> None:

@@ -258,3 +258,95 @@ def _analysis_markdown(analysis) -> str:
     lines.append(swatches)
     lines.append(f"_{_safe(analysis.note)}_")
     return "\n\n".join(lines)
+
+
+# Library tab: a playlist described, "sounds like this" and search by words over a library chosen by name.
+# Results name tracks by title and artist only: the page never shows where a file lives on the server.
+
+PLAYLIST_ROWS = ("what", "shared by the songs")
+TRACK_COLUMNS = ("#", "track", "why", "similarity")
+HIT_COLUMNS = ("#", "track", "matches", "summary", "score")
+
+
+def describe_uploaded_playlist(paths: list[str] | None, backend: str = AUTO) -> tuple[str, list[list[str]]]:
+    """Library tab: (title, blurb and provenance markdown; rows of what the songs share) for uploaded
+    songs. Playlist files are refused: their entries would name files on the server."""
+    from lpmc.audio import AUDIO_EXTENSIONS
+    from lpmc.playlist.describe import describe_playlist
+
+    if not paths:
+        raise gr.Error("Upload the songs of the playlist first (two or more).")
+    not_audio = [Path(path).name for path in paths if Path(path).suffix.lower() not in AUDIO_EXTENSIONS]
+    if not_audio:
+        for path in paths:
+            _discard_upload(path)
+        raise gr.Error(
+            f"Upload the songs themselves (not a playlist file or other files): {', '.join(not_audio)}."
+        )
+    with user_errors(*paths):
+        result = describe_playlist([Path(path) for path in paths], backend)
+    lines = [
+        f"### {_safe(result.title)}",
+        _safe(result.blurb.text),
+        f"_Written by {_safe(result.blurb.backend)}._",
+    ]
+    if result.blurb.note:
+        lines.append(f"_{_safe(result.blurb.note)}_")
+    lines += [f"⚠️ {_safe(name)} was skipped: {_safe(why)}" for name, why in result.skipped]
+    return "\n\n".join(lines), _playlist_rows(result.profile)
+
+
+def _playlist_rows(profile) -> list[list[str]]:
+    def shares(shared: list[tuple[str, float]]) -> str:
+        return ", ".join(f"{tag} {share:.0%}" for tag, share in shared) or "—"
+
+    tempo = "—"
+    if profile.tempo:
+        low, middle, high = profile.tempo
+        tempo = (
+            f"{low:.0f}–{high:.0f} BPM, median {middle:.0f} ({profile.tempo_songs} of {profile.songs} songs)"
+        )
+    return [
+        ["songs", str(profile.songs)],
+        ["moods", shares(profile.moods)],
+        ["styles", shares(profile.genres)],
+        ["instruments", shares(profile.instruments)],
+        ["tempo", tempo],
+        [
+            "vocals",
+            f"in {profile.vocal_share:.0%} of the songs"
+            + (f" ({shares(profile.voices)})" if profile.voices else ""),
+        ],
+        ["variety", f"{profile.variety_word} ({profile.variety:.2f}; 0 = same tags, 1 = none shared)"],
+    ]
+
+
+def similar_to_upload(path: str | None, library: str | None, top: float = 10) -> list[list]:
+    """Library tab: rows of TRACK_COLUMNS, the library's tracks that sound most like the uploaded song."""
+    from lpmc.recommend.similar import similar_tracks
+
+    if not path:
+        raise gr.Error("Upload a song first.")
+    with user_errors(path):
+        result = similar_tracks(Path(path), library or None, int(top))
+    return [
+        [rank, _track_label(track), "shares " + (", ".join(track.shared_tags) or "no tag"), track.similarity]
+        for rank, track in enumerate(result.tracks, 1)
+    ]
+
+
+def search_words(words: str, library: str | None, top: float = 10) -> list[list]:
+    """Library tab: rows of HIT_COLUMNS, the library's tracks best described by the words."""
+    from lpmc.recommend.search import search_library
+
+    with user_errors():
+        result = search_library(words or "", library or None, int(top))
+    return [
+        [rank, _track_label(hit), ", ".join(hit.matched_tags), hit.caption, hit.score]
+        for rank, hit in enumerate(result.hits, 1)
+    ]
+
+
+def _track_label(track) -> str:
+    """'Title — Artist' (plain text cells: the table escapes them), never the file's path."""
+    return f"{track.title} — {track.artist}" if track.artist else track.title

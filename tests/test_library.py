@@ -11,16 +11,18 @@ import soundfile
 
 from lpmc import registry, settings
 from lpmc.audio import decode_audio
+from lpmc.captioning.builtin import taggers
 from lpmc.errors import InputError, LpmcError
 from lpmc.recommend import cli
 from lpmc.recommend.library import (
-    LIBRARY_TAGGERS,
+    TrackReading,
     connect,
     index_folder,
     is_indexed,
     library_names,
     load_library,
     open_library,
+    read_tracks,
     shipped_tagger,
 )
 from lpmc.recommend.recommend import recommend
@@ -29,7 +31,7 @@ PHOTOS = Path(__file__).resolve().parents[1] / "assets" / "photos"
 SR = 16_000
 
 
-def loudness_tagger(path: Path) -> tuple[float, dict[str, dict[str, float]]]:
+def loudness_tagger(path: Path) -> TrackReading:
     """A small real tagger for the storage tests: decodes the file, tags loudness and brightness."""
     audio, sr = decode_audio(path)
     rms = float(np.sqrt(np.mean(audio**2)))
@@ -37,12 +39,20 @@ def loudness_tagger(path: Path) -> tuple[float, dict[str, dict[str, float]]]:
     centroid = float((np.fft.rfftfreq(audio.size, 1 / sr) * spectrum).sum() / spectrum.sum())
     mood = {"energetic": 1.0} if rms > 0.2 else {"calm": 1.0, "relaxing": 0.8}
     style = {"electronic": 1.0} if centroid > 2000 else {"piano": 1.0}
-    return audio.size / sr, {"mood": mood, "genre": style}
+    profile = np.array([rms, centroid / 8000], dtype=np.float32)
+    return TrackReading(
+        audio.size / sr, {"mood": mood, "genre": style}, profile, f"The tone sounds {next(iter(mood))}."
+    )
 
 
-def write_tone(path: Path, frequency: float, amplitude: float, seconds: float = 2.0) -> Path:
+def write_tone(
+    path: Path, frequency: float, amplitude: float, seconds: float = 2.0, artist: str = ""
+) -> Path:
     t = np.arange(int(seconds * SR)) / SR
-    soundfile.write(path, (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32), SR)
+    with soundfile.SoundFile(path, "w", SR, 1) as file:
+        if artist:
+            file.artist = artist  # the file's own tag, as a tagger program writes it
+        file.write((amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32))
     return path
 
 
@@ -51,8 +61,8 @@ def music(tmp_path):
     folder = tmp_path / "music"
     (folder / "Quiet Band").mkdir(parents=True)
     (folder / "Loud Band").mkdir()
-    write_tone(folder / "Quiet Band" / "lullaby.wav", 220, 0.05)
-    write_tone(folder / "Quiet Band" / "evening.flac", 330, 0.05)
+    write_tone(folder / "Quiet Band" / "lullaby.wav", 220, 0.05, artist="Quiet Band")
+    write_tone(folder / "Quiet Band" / "evening.flac", 330, 0.05, artist="Quiet Band")
     write_tone(folder / "Loud Band" / "siren.wav", 4000, 0.9)
     (folder / "Loud Band" / "notes.mp3").write_text("not audio at all")
     (folder / "Loud Band" / "empty.wav").write_bytes(b"")
@@ -111,7 +121,7 @@ def test_index_resumes_after_an_interruption(music, db):
 def test_library_recommendations_carry_paths(music, db):
     index_folder(music, tagger=loudness_tagger, progress=False)
     library = load_library("default")
-    assert sorted(library.artists) == ["Loud Band", "Quiet Band", "Quiet Band"]
+    assert sorted(library.artists) == ["", "Quiet Band", "Quiet Band"]  # siren.wav names no artist
     result = recommend(PHOTOS / "dune.jpg", catalog="library", top=3)
     assert len(result.songs) == 3 and all(Path(song.path).is_file() for song in result.songs)
     assert all(is_indexed("default", song.path) for song in result.songs)
@@ -127,13 +137,57 @@ def test_missing_index_gets_a_clear_message(db, tmp_path):
 
 
 def test_shipped_taggers_index_a_real_track(music, tmp_path):
-    for name in LIBRARY_TAGGERS:
+    for name in taggers():
         if name not in registry.MODELS or not registry.availability(name):
             pytest.skip(f"tagger {name} is not available here")
-    tag_file = shipped_tagger()
-    duration, facets = tag_file(music / "Quiet Band" / "lullaby.wav")
-    assert duration == pytest.approx(2.0, abs=0.01)
-    assert facets["mood"] and facets["genre"] and max(facets["mood"].values()) == 1.0
+    reading = shipped_tagger()(music / "Quiet Band" / "lullaby.wav")
+    assert reading.duration == pytest.approx(2.0, abs=0.01)
+    assert reading.tags["mood"] and reading.tags["genre"] and max(reading.tags["mood"].values()) == 1.0
+    assert reading.profile.shape == (50 + 50 + 56,) and reading.caption  # MTT, MSD, MTG-Jamendo; a summary
+
+
+def test_songs_whose_files_name_no_artist_are_not_capped(tmp_path, db):
+    flat, one_artist = tmp_path / "flat", tmp_path / "one artist"
+    flat.mkdir()
+    one_artist.mkdir()
+    for i in range(6):
+        write_tone(flat / f"song {i}.wav", 200 + 50 * i, 0.05)
+        write_tone(one_artist / f"song {i}.flac", 200 + 50 * i, 0.05, artist="The Same Band")
+    index_folder(flat, tagger=loudness_tagger, progress=False)
+    assert len(recommend(PHOTOS / "dune.jpg", catalog="library", top=6).songs) == 6
+    index_folder(one_artist, tagger=loudness_tagger, progress=False)
+    songs = recommend(PHOTOS / "dune.jpg", catalog="library", top=12).songs
+    assert [song.artist for song in songs].count("The Same Band") == 2 and len(songs) == 8
+
+
+def test_an_index_from_before_schema_2_is_brought_up_to_date(music, db):
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.executescript(
+            """CREATE TABLE tracks (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            duration REAL NOT NULL, tags TEXT NOT NULL, embedding BLOB NOT NULL, indexed_at REAL NOT NULL);
+            CREATE TABLE skipped (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            reason TEXT NOT NULL);"""
+        )
+        siren = music / "Loud Band" / "siren.wav"
+        stat = siren.stat()
+        old_row = (
+            str(siren),
+            stat.st_size,
+            stat.st_mtime_ns,
+            2.0,
+            '{"mood": {"calm": 1.0}}',
+            bytes(1536),
+            0.0,
+        )
+        connection.execute("INSERT INTO tracks VALUES (?, ?, ?, ?, ?, ?, ?)", old_row)
+    assert load_library("default").titles == ["siren"]  # the photo search still reads it
+    with pytest.raises(InputError, match="has no tracks to compare yet; run `python -m lpmc index DIR"):
+        read_tracks()
+    report = index_folder(music, tagger=loudness_tagger, progress=False)
+    assert report.added == 3  # siren.wav heard again: its row lacked a profile and a caption
+    tracks = read_tracks()
+    assert len(tracks) == 3 and tracks.profiles.shape == (3, 2) and tracks.text_vectors.shape == (3, 384)
+    assert tracks.captions[tracks.titles.index("siren")] == "The tone sounds energetic."
 
 
 def test_only_indexed_tracks_count_as_indexed(music, db):

@@ -186,11 +186,12 @@ def best_first(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:
-    """The first `top` of `order` (best first) keeping at most MAX_PER_ARTIST songs per artist."""
+    """The first `top` of `order` (best first) keeping at most MAX_PER_ARTIST songs per artist; songs
+    whose artist is unknown ("") are not capped."""
     chosen, per_artist = [], {}
     for i in order:
         artist = artists[i].casefold()
-        if per_artist.get(artist, 0) < MAX_PER_ARTIST:
+        if not artist or per_artist.get(artist, 0) < MAX_PER_ARTIST:
             chosen.append(int(i))
             per_artist[artist] = per_artist.get(artist, 0) + 1
             if len(chosen) == top:

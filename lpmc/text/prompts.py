@@ -1,4 +1,4 @@
-"""The four LLM prompt styles of LP-MusicCaps, written for lpmc, all in one place.
+"""The four LLM prompt styles of LP-MusicCaps, written for lpmc, and lpmc's playlist style, all in one place.
 
 Tags are untrusted user text: they go into the prompt only as a JSON list between <tags> markers, and
 the system message tells the model to treat that list as data, never as instructions.
@@ -6,7 +6,7 @@ the system message tells the model to treat that list as data, never as instruct
 
 import json
 
-STYLES = ("writing", "summary", "paraphrase", "attribute_prediction")
+STYLES = ("writing", "summary", "paraphrase", "attribute_prediction", "playlist")
 # How many new attributes attribute_prediction asks for.
 NEW_ATTRIBUTES = 5
 
@@ -36,6 +36,12 @@ TASKS = {
         "attribute{s} (for example genre, instruments, mood, tempo), then write a song description that "
         "includes both the given and the new attributes. Reply with JSON only, no other text: "
         '{{"new_attributes": ["..."], "description": "..."}}'
+    ),
+    # The tags are what a playlist's songs share (lpmc describe-playlist).
+    "playlist": (
+        "Write a short description of a playlist whose songs share the following attribute{s}, the way a "
+        "music streaming service introduces a playlist: one or two sentences that make someone want to "
+        "listen. Do not name songs, artists or albums."
     ),
 }
 

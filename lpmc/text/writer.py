@@ -1,4 +1,4 @@
-"""The built-in writer: music tags -> fluent English, offline, deterministic, in four styles.
+"""The built-in writer: music tags -> fluent English, offline, deterministic, in five styles.
 
 Each tag is classified (lpmc.text.lexicon) as genre, instrument, vocal, tempo, key, mood, sound, quality,
 era, usage context..., then every group becomes one clause in the order music descriptions usually follow:
@@ -359,11 +359,39 @@ def write_paraphrase(groups: Groups) -> str:
     return paragraph(sentences)
 
 
+def write_playlist(groups: Groups) -> str:
+    """A playlist blurb from what its songs share: 'A blend of calm ambient tracks with a piano.'"""
+    words, phrases = mood_words_and_phrases(groups)
+    genres = [*split_genres(groups)[0], *split_genres(groups)[1]]
+    modifiers = [*groups[lexicon.ERA], *(["instrumental"] if groups[lexicon.INSTRUMENTAL] else [])]
+    described = " ".join(part for part in (join(words), join(modifiers), join(genres), "tracks") if part)
+    features, more_instruments = features_clause(groups)
+    parts = [features, *more_instruments] if features else more_instruments
+    sentences = [
+        f"A blend of {described}" + (f" with {join(parts)}" if parts else "") + ".",
+        sentence(f"among them {join([with_article(kind) for kind in groups[lexicon.KIND]])}")
+        if groups[lexicon.KIND]
+        else "",
+        sentence(f"they share {join(phrases)}") if phrases else "",
+        sentence(tempo_clause(groups, lead="The playlist")),
+        sentence(sound_clause(groups)),
+        sentence(quality_clause(groups)),
+        sentence(absence_clause(groups)),
+        context_sentence(groups, lead="This playlist"),
+        other_sentence(groups),
+    ]
+    extra = unnamed_instrumental(groups)
+    if extra:
+        sentences.append(sentence(f"it is {join(extra)}"))
+    return paragraph(sentences)
+
+
 WRITERS = {
     "writing": write_writing,
     "summary": write_summary,
     "paraphrase": write_paraphrase,
     "attribute_prediction": write_writing,
+    "playlist": write_playlist,
 }
 
 
