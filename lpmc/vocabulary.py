@@ -8,6 +8,8 @@ tagger's outputs), so the shared tables are keyed by those tags:
   "trailer" -> "cinematic"). Tags that name a context of use ("advertising", "christmas") have no family.
 - `photo_moods`: the tags a photo's colour and light can express.
 - `mood_words`: English mood words in general; the writer reads a tag made of them as a mood.
+- `feeling_position`: where an English word that names a feeling sits on the plane ("cheerful" where
+  "happy" is); the caption checks compare a caption's feelings with its tags' by it.
 
 Scenes: the scene and theme words an ImageNet label or a colour cue implies, and the scenes CLIP is asked
 about. Tag text: MTG-Jamendo writes multi-word tags as one word ("newage"); `tag_text` spells them out.
@@ -61,6 +63,13 @@ def photo_moods() -> tuple[str, ...]:
 def mood_words() -> frozenset[str]:
     """English words that name a mood ("melancholic", "laid-back"), lower case."""
     return frozenset(read_vocabulary("moods")["words"])
+
+
+def feeling_position(word: str) -> tuple[float, float] | None:
+    """(valence, arousal) of an English word that names a feeling, at the position of the mood tag it
+    means ("cheerful" -> "happy": (0.9, 0.7)); None for other words."""
+    tag = read_vocabulary("moods")["feelings"].get(word.lower())
+    return mood_positions()[tag] if tag else None
 
 
 # Scenes
