@@ -1,12 +1,20 @@
-"""Score a tags -> caption backend on MusicCaps items the LP-MusicCaps way.
+"""Score every available tags -> caption backend on MusicCaps items the LP-MusicCaps way, and check each
+caption against its tags.
 
-    python bench/tag2caption.py [DEV_JSONL] [--backend builtin|template|auto|openai|local] [--style writing]
+    python bench/tag2caption.py [ITEMS_JSONL] [--backend NAME ...] [--style writing ...] [--limit N]
+    python bench/tag2caption.py tests/data/tags_beyond_musiccaps.jsonl   # no references: checks only
+    python bench/tag2caption.py --calibrate   # where lpmc.text.checks.MIN_PHRASE_SIMILARITY comes from
 
-Metrics follow HF `evaluate` 0.4.0 as LP-MusicCaps used it: corpus BLEU-1..4 (13a tokenizer, no
+Backends: every tag-captioning entry of the registry that is available here (or those named; "template"
+is the LP-MusicCaps baseline). For each backend and style it prints, for the whole file and each half
+(items alternate between half A, read while tuning the writer, and held-out half B): text metrics,
+tag coverage (mean share of an item's tags its caption expresses), contradiction rate (share of captions
+contradicting a tag), words per caption, and p50/p95 latency of tags_to_caption (checks included).
+
+Text metrics follow HF `evaluate` 0.4.0 as LP-MusicCaps used it: corpus BLEU-1..4 (13a tokenizer, no
 smoothing), METEOR as nltk computes it (alpha 0.9, beta 3, gamma 0.5, WordNet synonyms, punkt +
-Treebank tokens), ROUGE-L F-measure from rouge-score without stemming. Scores are printed for the
-whole file and for each half (items alternate between half A, used for tuning, and held-out half B).
-Needs bench/requirements.txt and WordNet 3.0 (Debian package `wordnet-base`).
+Treebank tokens), ROUGE-L F-measure from rouge-score without stemming. Needs bench/requirements.txt and
+WordNet 3.0 (Debian package `wordnet-base`).
 """
 
 import argparse
@@ -114,66 +122,137 @@ def rouge_l(predictions: list[str], references: list[str]) -> float:
     )
 
 
-def scores(predictions: list[str], references: list[str], wordnet) -> dict[str, float]:
+def text_scores(predictions: list[str], references: list[str], wordnet) -> dict[str, float]:
     row = {f"BLEU-{n}": bleu(predictions, references, n) for n in range(1, 5)}
     row["METEOR"] = meteor(predictions, references, wordnet)
     row["ROUGE-L"] = rouge_l(predictions, references)
-    row["words"] = statistics.mean(len(p.split()) for p in predictions)
     return row
 
 
-def template_caption(tags: list[str]) -> str:
-    """The LP-MusicCaps baseline."""
-    return "the music is characterized by " + ", ".join(tags)
+def check_scores(results: list[dict]) -> dict[str, float]:
+    """Coverage, contradiction rate, words and latency of a list of results."""
+    milliseconds = sorted(result["seconds"] * 1000 for result in results)
+    return {
+        "coverage": statistics.mean(len(r["coverage"]) / len(r["tags"]) for r in results),
+        "contra": statistics.mean(bool(r["contradictions"]) for r in results),
+        "words": statistics.mean(len(r["text"].split()) for r in results),
+        "p50 ms": percentile(milliseconds, 50),
+        "p95 ms": percentile(milliseconds, 95),
+    }
+
+
+def percentile(sorted_values: list[float], percent: float) -> float:
+    """Nearest-rank percentile of sorted values."""
+    rank = max(1, math.ceil(percent / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def template_caption(tags: list[str]) -> dict:
+    """The LP-MusicCaps baseline, checked like any caption."""
+    from lpmc.text.checks import check_caption
+
+    text = "the music is characterized by " + ", ".join(tags)
+    check = check_caption(tags, text)
+    return {"text": text, "coverage": check.coverage, "contradictions": check.contradictions}
+
+
+def available_backends() -> list[str]:
+    """Every tag-captioning entry of the registry that can run here."""
+    from lpmc import registry
+    from lpmc.tasks import TAG_CAPTIONING
+
+    return [name for name in registry.names(TAG_CAPTIONING) if registry.availability(name)]
+
+
+def run_backend(backend: str, style: str, items: list[dict]) -> list[dict]:
+    """tags_to_caption on every item (the first call, which loads the model, is not timed)."""
+    from lpmc.text import tags_to_caption
+
+    def write(tags: list[str]) -> dict:
+        if backend == "template":
+            return template_caption(tags)
+        caption = tags_to_caption(tags, style, backend)
+        return {"text": caption.text, "coverage": caption.coverage, "contradictions": caption.contradictions}
+
+    write(items[0]["tags"])
+    results = []
+    for item in items:
+        started = time.perf_counter()
+        result = write(item["tags"])
+        results.append({**result, "tags": item["tags"], "seconds": time.perf_counter() - started})
+    return results
+
+
+def print_table(backend: str, style: str, items: list[dict], results: list[dict], wordnet) -> None:
+    referenced = all("caption" in item for item in items)
+    columns = [*(("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L") if referenced else ())]
+    columns += ["coverage", "contra", "words", "p50 ms", "p95 ms"]
+    print(f"\nbackend {backend}, style {style}, {len(items)} items")
+    print(f"{'split':8s}" + "".join(f"{name:>9s}" for name in columns))
+    for split, chosen in (("all", slice(None)), ("half A", slice(0, None, 2)), ("half B", slice(1, None, 2))):
+        row = check_scores(results[chosen])
+        if referenced:
+            predictions = [result["text"] for result in results[chosen]]
+            row = {**text_scores(predictions, [item["caption"] for item in items[chosen]], wordnet), **row}
+        print(
+            f"{split:8s}" + "".join(f"{row[name]:9.{1 if name.endswith('ms') else 3}f}" for name in columns)
+        )
+
+
+def calibrate(items: list[dict]) -> None:
+    """For tags whose words are not in their human caption: the share whose nearest phrase of that caption
+    reaches each MiniLM similarity, against the share for another clip's caption (chance)."""
+    import numpy as np
+
+    from lpmc.text import checks
+    from lpmc.text.embedding import embed
+
+    own, chance = [], []
+    for number, item in enumerate(items):
+        other = items[(number + len(items) // 2) % len(items)]["caption"]
+        words = checks.caption_words(item["caption"])
+        tags = [tag for tag in item["tags"] if checks.readings(tag)]
+        unread = [
+            tag for tag in tags if not any(checks.said_in_words(r, words) for r in checks.readings(tag))
+        ]
+        phrases = [checks.caption_phrases(item["caption"]), checks.caption_phrases(other)]
+        if not unread or not all(phrases):
+            continue
+        vectors = embed([checks.readings(tag)[-1] for tag in unread] + phrases[0] + phrases[1])
+        tag_vectors, rest = vectors[: len(unread)], vectors[len(unread) :]
+        own += list((tag_vectors @ rest[: len(phrases[0])].T).max(1))
+        chance += list((tag_vectors @ rest[len(phrases[0]) :].T).max(1))
+    own, chance = np.array(own), np.array(chance)
+    print(f"{len(own)} tags not said in words; share reaching each similarity:")
+    print(f"{'similarity':>10s} {'own caption':>12s} {'another':>9s}")
+    for threshold in np.arange(0.5, 0.81, 0.02):
+        print(f"{threshold:10.2f} {(own >= threshold).mean():12.3f} {(chance >= threshold).mean():9.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dev", nargs="?", type=Path, default=DEFAULT_DEV)
-    parser.add_argument("--backend", default="builtin", help="template, or a lpmc.text backend name")
-    parser.add_argument("--style", default="writing")
+    parser.add_argument("items", nargs="?", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--backend", nargs="*", help="backends to score (default: every available one)")
+    parser.add_argument("--style", nargs="*", default=["writing"], help="styles (default: writing)")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N items")
-    parser.add_argument("--samples", type=int, default=0, help="print N sample outputs")
+    parser.add_argument("--samples", type=int, default=0, help="print N sample outputs per backend and style")
+    parser.add_argument("--calibrate", action="store_true", help="calibrate the checks' phrase similarity")
     args = parser.parse_args()
 
-    items = [json.loads(line) for line in args.dev.read_text().splitlines() if line.strip()]
+    os.environ.setdefault("LPMC_TORCH_THREADS", str(BENCH_THREADS))
+    items = [json.loads(line) for line in args.items.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.limit:
         items = items[: args.limit]
-    if args.backend == "template":
-        write = template_caption
-    else:
-        from lpmc.text import tags_to_caption
-
-        os.environ.setdefault("LPMC_TORCH_THREADS", str(BENCH_THREADS))
-        tags_to_caption(items[0]["tags"], args.style, args.backend)  # loads models once, not timed
-
-        def write(tags: list[str]) -> str:
-            return tags_to_caption(tags, args.style, args.backend).text
-
-    predictions, seconds = [], []
-    for item in items:
-        started = time.perf_counter()
-        predictions.append(write(item["tags"]))
-        seconds.append(time.perf_counter() - started)
-    references = [item["caption"] for item in items]
-
-    wordnet = wordnet_reader()
-    median_ms, p90_ms = statistics.median(seconds) * 1000, statistics.quantiles(seconds, n=10)[-1] * 1000
-    print(
-        f"backend {args.backend}, style {args.style}, {len(items)} items, "
-        f"median {median_ms:.2f} ms/item (p90 {p90_ms:.2f})"
-    )
-    print(
-        f"{'split':8s}"
-        + "".join(
-            f"{name:>9s}" for name in ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L", "words")
-        )
-    )
-    for split, chosen in (("all", slice(None)), ("half A", slice(0, None, 2)), ("half B", slice(1, None, 2))):
-        row = scores(predictions[chosen], references[chosen], wordnet)
-        print(f"{split:8s}" + "".join(f"{value:9.3f}" for value in row.values()))
-    for item, prediction in list(zip(items, predictions, strict=True))[: args.samples]:
-        print(f"\n{item['id']} tags: {', '.join(item['tags'])}\n  -> {prediction}")
+    if args.calibrate:
+        calibrate(items)
+        return
+    wordnet = wordnet_reader() if all("caption" in item for item in items) else None
+    for backend in args.backend or available_backends():
+        for style in args.style:
+            results = run_backend(backend, style, items)
+            print_table(backend, style, items, results, wordnet)
+            for item, result in list(zip(items, results, strict=True))[: args.samples]:
+                print(f"{item['id']} tags: {', '.join(item['tags'])}\n  -> {result['text']}")
 
 
 if __name__ == "__main__":

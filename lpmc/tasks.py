@@ -36,10 +36,13 @@ OnText = Callable[[str], None] | None
 class TagCaptioner(Protocol):
     """tags -> caption. `write` raises BackendError when the model or service fails while writing."""
 
-    def write(self, tags: list[str], style: str, on_text: OnText = None) -> Caption:
-        """A caption of `tags` (cleaned, 1..MAX_TAGS) in `style` (one of lpmc.text.prompts.STYLES).
+    def write(
+        self, tags: list[str], style: str, on_text: OnText = None, language: str = "English"
+    ) -> Caption:
+        """A caption of `tags` (cleaned, 1..MAX_TAGS) in `style` (one of lpmc.text.prompts.STYLES), in
+        `language` where the model can write it (a checked language name).
         The returned Caption carries text, model, new_attributes, raw and warnings; the caller fills in
-        which registry entry wrote it and why others did not."""
+        which registry entry wrote it, why others did not, and its check against the tags."""
         ...
 
 

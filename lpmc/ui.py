@@ -113,17 +113,20 @@ def models_table() -> list[list[str]]:
     ]
 
 
-def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
-    """Tags tab: returns (caption, provenance markdown, prompt component update)."""
+def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool, language: str = "English"):
+    """Tags tab: returns (caption, provenance markdown, prompt component update). `language`: the language
+    LLM backends write in."""
     from lpmc.text import parse_tags, tags_to_caption
 
     with user_errors():
-        result = tags_to_caption(parse_tags(tags_text or ""), style=style, backend=backend)
+        result = tags_to_caption(parse_tags(tags_text or ""), style=style, backend=backend, language=language)
     lines = [f"**Written by:** {_safe(result.backend)} ({_safe(result.model)})"]
     if result.note:
         lines.append(f"_{_safe(result.note)}_")
     for warning in result.warnings:
         lines.append(f"⚠️ {_safe(warning)}")
+    lines.append(f"**Tags:** {_safe(result.coverage_summary())}")
+    lines += [f"⚠️ {_safe(contradiction)}" for contradiction in result.contradictions]
     if result.new_attributes:
         lines.append("**New attributes:** " + ", ".join(_safe(a) for a in result.new_attributes))
     if result.raw:

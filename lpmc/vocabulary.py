@@ -9,6 +9,8 @@ tagger's outputs), so the shared tables are keyed by those tags:
 - `photo_moods`: the tags a photo's colour and light can express.
 - `mood_words`: English mood words in general; the writer reads a tag made of them as a mood.
 - `word_moods`: the mood tags an English word in a user's text calls for ("nostalgic" -> melancholic).
+- `feeling_position`: where an English word that names a feeling sits on the plane ("cheerful" where
+  "happy" is); the caption checks compare a caption's feelings with its tags' by it.
 
 Explicit words: `is_explicit` tells a song title or artist name the photo-to-music filter leaves out.
 
@@ -72,6 +74,11 @@ def word_moods(word: str) -> tuple[str, ...]:
     """Mood tags (with a place in `mood_positions`) an English word in a user's text calls for
     ("nostalgic" -> melancholic, emotional; "rainy" -> melancholic, calm); () when it names none."""
     return tuple(read_vocabulary("moods")["word_moods"].get(word, ()))
+def feeling_position(word: str) -> tuple[float, float] | None:
+    """(valence, arousal) of an English word that names a feeling, at the position of the mood tag it
+    means ("cheerful" -> "happy": (0.9, 0.7)); None for other words."""
+    tag = read_vocabulary("moods")["feelings"].get(word.lower())
+    return mood_positions()[tag] if tag else None
 
 
 # Scenes

@@ -2,7 +2,8 @@
 
 Every LLM backend (an OpenAI-compatible endpoint, a transformers model, a GGUF model in-process) only
 implements `ChatModel.complete`; `ChatCaptioner` turns it into the tag-captioning protocol, so the prompt
-and the reading of attribute_prediction's JSON are written once for all of them.
+and the reading of attribute_prediction's JSON are written once for all of them. It can also write again,
+told what its first caption contradicted (lpmc.text.caption asks for that once, in "auto").
 """
 
 from typing import Protocol
@@ -31,8 +32,17 @@ class ChatCaptioner:
     def __init__(self, chat: ChatModel):
         self.chat = chat
 
-    def write(self, tags: list[str], style: str, on_text: OnText = None) -> Caption:
-        reply = self.chat.complete(prompts.build_prompt(tags, style), on_text)
+    def write(
+        self, tags: list[str], style: str, on_text: OnText = None, language: str = prompts.DEFAULT_LANGUAGE
+    ) -> Caption:
+        return self._ask(prompts.build_prompt(tags, style, language), style, on_text)
+
+    def rewrite(self, tags: list[str], style: str, language: str, problems: list[str]) -> Caption:
+        """A second caption, the prompt naming what the first one contradicted (`problems`)."""
+        return self._ask(prompts.build_prompt(tags, style, language, tuple(problems)), style, None)
+
+    def _ask(self, messages: list[dict[str, str]], style: str, on_text: OnText) -> Caption:
+        reply = self.chat.complete(messages, on_text)
         if style != "attribute_prediction":
             return Caption(text=reply, model=self.chat.name)
         parsed = llm.read_attribute_reply(reply)

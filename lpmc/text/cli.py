@@ -8,7 +8,7 @@ from lpmc.cli import add_model_option
 from lpmc.errors import InputError, LpmcError
 from lpmc.tasks import TAG_CAPTIONING
 from lpmc.text.caption import tags_to_caption
-from lpmc.text.prompts import STYLES
+from lpmc.text.prompts import DEFAULT_LANGUAGE, STYLES
 
 
 def register(subparsers) -> None:
@@ -27,6 +27,11 @@ def register(subparsers) -> None:
         'prints lines {"id", "caption", "backend"}',
     )
     parser.add_argument("--style", choices=STYLES, default="writing")
+    parser.add_argument(
+        "--language",
+        default=DEFAULT_LANGUAGE,
+        help="the language LLM backends write the caption in (the built-in writer writes English)",
+    )
     add_model_option(parser, "--backend", TAG_CAPTIONING, "the first that is available and answers")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     parser.set_defaults(func=run)
@@ -34,21 +39,22 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl:
-        return run_batch(args.jsonl, args.style, args.backend)
-    caption = tags_to_caption(args.tags, args.style, args.backend)
+        return run_batch(args.jsonl, args.style, args.backend, args.language)
+    caption = tags_to_caption(args.tags, args.style, args.backend, language=args.language)
     if args.json:
         print(json.dumps(caption.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(caption.text)
     if caption.new_attributes:
         print(f"New attributes: {', '.join(caption.new_attributes)}")
-    for line in [f"Written by: {caption.backend} ({caption.model})", caption.note, *caption.warnings]:
+    lines = [f"Written by: {caption.backend} ({caption.model})", caption.note, *caption.warnings]
+    for line in [*lines, caption.coverage_summary(), *caption.contradictions]:
         if line:
             print(line, file=sys.stderr)
     return 0
 
 
-def run_batch(lines, style: str, backend: str) -> int:
+def run_batch(lines, style: str, backend: str, language: str = DEFAULT_LANGUAGE) -> int:
     """One output line per input line; a bad line yields {"id", "error"} and the batch goes on."""
     failures = 0
     for number, line in enumerate(lines, start=1):
@@ -63,7 +69,7 @@ def run_batch(lines, style: str, backend: str) -> int:
             tags = item.get("tags")
             if not isinstance(tags, (list, str)):
                 raise InputError(f'line {number} has no "tags" list.')
-            caption = tags_to_caption(tags, style, backend)
+            caption = tags_to_caption(tags, style, backend, language=language)
             result = {"id": item_id, "caption": caption.text, "backend": caption.backend}
             if caption.new_attributes:
                 result["new_attributes"] = caption.new_attributes

@@ -18,12 +18,39 @@ soul folk country classical
 SINGULAR_S = set("bass chorus class glass jazz blues christmas chaos emphasis bpm this".split())
 # "-ing" words that are countable nouns, not gerunds ("a recording", "a string").
 COUNTABLE_ING = set("recording string wedding painting building ending opening evening setting".split())
+# Words spelled with a vowel that start with a consonant sound ("a unicorn", "a one-man band", "a euro").
 AN_EXCEPTIONS = re.compile(
     r"^(?:uni|use|usu|uti|ukulele|euro|eu|one|once|u[bcfhjkqrstn][aeiou])", re.IGNORECASE
 )
-# Initialisms read letter by letter whose first letter sounds like a vowel ("an R&B song", "an MC").
-LETTER_NAMED_AN = re.compile(r"^(?:(?i:[fhlmnrsx])(?:[&/.]|(?=[\s-]|$))|[FHLMNRSX][A-Z0-9&]{1,3}\b)")
+# Single letters named with a vowel sound, then "&", "/", "." or the end of the word ("an R&B song").
+LETTER_NAMED_AN = re.compile(r"^(?i:[fhlmnrsx])(?:[&/.]|(?=[\s-]|$))")
+# Letters whose names start with a vowel sound: "an EDM", "an MC", "an NYC", but "a UK".
+VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
 SILENT_H = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+# Numbers said with a vowel sound first: eight..., eighty..., eleven, eighteen ("an 808", "an 18th").
+VOWEL_SOUND_NUMBER = re.compile(r"^(?:8|11(?:\d\d)?(?!\d)|18(?:\d\d)?(?!\d))")
+# Endings that make a word an adjective ("smoky", "melodic", "reverb-drenched")...
+ADJECTIVE_ENDINGS = ("y", "ic", "al", "ous", "ful", "ive", "ish", "less", "esque", "ed", "able", "ible")
+# ...unless a noun ending comes first ("poetry", "comedy", "journey", "fantasy", "melody", "city")...
+NOUN_ENDINGS = ("ity", "ony", "ody", "ogy", "phy", "acy", "ncy", "ry", "ey", "ay", "oy", "edy", "asy")
+# ...or the word is one of these nouns with an adjective's ending.
+NOUNS_LIKE_ADJECTIVES = set(
+    """
+festival carnival recital interval signal animal ritual pedal crystal funeral medal petal manual portal
+journal arrival proposal music logic topic clinic picnic mechanic panic critic republic tonic lyric
+archive motive hive olive drive narrative perspective finish relish table cable fable bible
+""".split()
+)
+# Adjectives ending in -ed are longer than "bed" or "red"; "-eed" words are nouns ("speed", "reed").
+MIN_ED_ADJECTIVE = 5
+# Endings and words that make a word a noun even where an adjective is expected ("It evokes nostalgia").
+NOUN_SUFFIXES = ("tion", "sion", "ness", "ment", "ity", "ism", "ance", "ence", "ship", "hood", "edy", "ogy")
+ABSTRACT_NOUNS = set(
+    """
+love drama horror action adventure nature space romance suspense nostalgia euphoria mystery fantasy joy
+fear hope anger peace bliss grief sorrow passion chaos power glory heartbreak loss wonder awe dread rage
+""".split()
+)
 
 
 def head_word(phrase: str) -> str:
@@ -50,19 +77,51 @@ def agree(subjects: list[str], singular: str, plural: str) -> str:
 
 
 def indefinite_article(phrase: str) -> str:
-    """'a' or 'an' for the sound the phrase starts with."""
+    """'a' or 'an' for the sound the phrase starts with: letters of an initialism by their names ("an MC",
+    "a UK rap"), numbers as said ("an 808", "a 90s"), and words by their first sound ("an hour", "a one")."""
     word = phrase.strip()
     if not word:
         return "a"
+    if is_initialism(word):
+        return "an" if word[0] in VOWEL_SOUND_LETTERS else "a"
+    if word[0].isdigit():
+        return "an" if VOWEL_SOUND_NUMBER.match(word) else "a"
     if SILENT_H.match(word):
         return "an"
     if AN_EXCEPTIONS.match(word):
         return "a"
     if re.match(r"^[aeiou]", word, re.IGNORECASE) or LETTER_NAMED_AN.match(word):
         return "an"
-    if re.match(r"^(?:8|11|18)\d*(?:\D|$)", word):
-        return "an"
     return "a"
+
+
+def is_initialism(phrase: str) -> bool:
+    """Whether the phrase starts with letters read one by one: capitals with "&", digits, no vowel, or at
+    most three of them ("R&B", "MPB", "EDM", "UK"); "ROCK" or "ASMR" are read as words."""
+    token = re.match(r"[A-Za-z0-9&]*", phrase).group()
+    if len(token) < 2 or not token[0].isalpha() or token.upper() != token:
+        return False
+    return len(token) <= 3 or "&" in token or not re.search(r"[AEIOU]", token) or token[-1].isdigit()
+
+
+def looks_adjective(tag: str) -> bool:
+    """Whether a one-word tag reads as an adjective by its ending ("smoky", "sparkly", "melodic",
+    "reverb-drenched"); nouns ("poetry", "festival", "drive") and phrases do not."""
+    if " " in tag.strip():
+        return False
+    word = tag.strip().lower().rsplit("-", 1)[-1]
+    if len(word) < 4 or word in NOUNS_LIKE_ADJECTIVES or not word.isalpha():
+        return False
+    if word.endswith("ed"):
+        return len(word) >= MIN_ED_ADJECTIVE and not word.endswith("eed")
+    return word.endswith(ADJECTIVE_ENDINGS) and not word.endswith(NOUN_ENDINGS)
+
+
+def looks_noun(tag: str) -> bool:
+    """Whether a one-word tag reads as a noun by its ending or as a common abstract noun ("nostalgia",
+    "love", "animation", "sadness"); adjectives and phrases do not."""
+    word = tag.strip().lower()
+    return " " not in word and (word in ABSTRACT_NOUNS or word.endswith(NOUN_SUFFIXES))
 
 
 def with_article(phrase: str) -> str:

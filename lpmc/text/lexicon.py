@@ -2,7 +2,8 @@
 
 `classify(tag)` first reads the tag's words against a hand-written lexicon (the head word decides:
 "rock guitar" is an instrument, "hard rock" a genre); a tag the lexicon does not know is placed next to
-its nearest lexicon word in MiniLM embedding space, and stays `other` when nothing is close.
+its nearest lexicon word in MiniLM embedding space, and stays `other` when nothing is close. Tags in
+another language or in emoji are not read at all (lpmc.text.script): the writer keeps them as written.
 
 The word lists are assets/vocabulary/lexicon.json; mood words are the shared `lpmc.vocabulary.mood_words`.
 """
@@ -14,10 +15,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from lpmc import registry
-from lpmc.vocabulary import mood_words, read_vocabulary
+from lpmc.text import english, script
+from lpmc.vocabulary import mood_words, read_vocabulary, tag_text
 
 # Categories, in the order the writer talks about them.
 GENRE = "genre"
+ORIGIN = "origin"  # where the music is from: "japanese", "uk", "nyc"
 KIND = "kind"  # what the recording is: live performance, cover, jam, demo...
 INSTRUMENTAL = "instrumental"
 VOCAL = "vocal"
@@ -30,9 +33,13 @@ QUALITY = "quality"  # recording quality: low quality, noisy, mono...
 ERA = "era"
 CONTEXT = "context"  # where it would be heard: movie, party, video game...
 ABSENCE = "absence"  # "no percussion", "no voices"
+LIKENESS = "likeness"  # "sounds like a 90s video game", "like summer rain"
 OTHER = "other"
+OTHER_LANGUAGE = script.OTHER_LANGUAGE  # "케이팝", "accordéon": kept as written
+EMOJI = script.EMOJI  # "🎻": named by its Unicode name
 CATEGORIES = (
     GENRE,
+    ORIGIN,
     KIND,
     INSTRUMENTAL,
     VOCAL,
@@ -45,8 +52,13 @@ CATEGORIES = (
     ERA,
     CONTEXT,
     ABSENCE,
+    LIKENESS,
     OTHER,
+    OTHER_LANGUAGE,
+    EMOJI,
 )
+# Categories whose sentences need a noun ("features a ...", "played at a ...").
+NOUN_CATEGORIES = (GENRE, KIND, INSTRUMENT, CONTEXT, VOCAL, OTHER)
 
 # Tags already placed by embedding, so a repeated tag costs nothing (bounded memory).
 MAX_REMEMBERED_TAGS = 50_000
@@ -64,6 +76,10 @@ DECADE_WORDS = re.compile(r"\b(?:(?:19|20)?\d0'?s|(?:19|20)\d\d)\b")
 ABSENCE_PATTERN = re.compile(r"^(?:no|without|lacks?|lacking|zero)\s+(.+)$")
 KEY_PATTERN = re.compile(r"\b(?:major|minor)\b|\bkey\b|^[a-g](?:#|b|♯|♭)?\s*(?:maj|min|m)$")
 BPM_PATTERN = re.compile(r"^(\d{2,3})\s*bpm$")
+LIKENESS_PATTERN = re.compile(r"^(?:(sounds?|feels?)\s+)?like\s+(.+)$")
+# A phrase ending in a preposition describes the music in the user's words ("songs to cry to", "beats to
+# study to"); it is named as written, never read as a place or a genre.
+ENDS_IN_PREPOSITION = re.compile(r"\s(?:to|for|with|at|in|on|by|from|of)$")
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,8 @@ class WordLists:
     ambient: frozenset[str]  # sounds around the music (crowd, birds, sirens): sound, never an instrument
     context: frozenset[str]  # where music is heard: "party", "movie", "yoga"
     instrumental: frozenset[str]  # whole tags that mean "no vocals"
+    origin: frozenset[str]  # places and peoples music comes from: "japanese", "uk", "middle eastern"
+    proper: frozenset[str]  # words always written with capitals, as written: "UK", "EDM", "Japanese"
     mood: frozenset[str]  # lpmc.vocabulary.mood_words, shared with the captioner and photo-to-music
 
 
@@ -103,23 +121,52 @@ def normalise(tag: str) -> str:
     return " ".join(tag.lower().replace("_", " ").split())
 
 
+@functools.cache
+def _proper_forms() -> dict[str, str]:
+    return {form.casefold(): form for form in word_lists().proper}
+
+
+def written_form(tag: str) -> str:
+    """A tag as a caption writes it: MTG-Jamendo's one-word tags spelled out ("electricguitar" ->
+    "electric guitar"), initialisms and proper adjectives capitalised ("uk rap" -> "UK rap", "japanese"
+    -> "Japanese", "edm" -> "EDM"); every other word exactly as typed."""
+    spelled = tag_text(tag.lower())
+    if spelled != tag.lower():
+        tag = spelled
+    proper = _proper_forms()
+    if tag.casefold() in proper:
+        return proper[tag.casefold()]
+    return " ".join(proper.get(word.casefold(), word) for word in tag.split(" "))
+
+
 def lexicon_category(tag: str) -> str | None:
     """The category the lexicon gives a tag, or None when it knows none of the tag's words."""
     text = normalise(tag)
     words = text.replace("/", " ").split()
     if not words:
         return None
+    kind_of_text = script.text_kind(tag)
+    if kind_of_text != script.ENGLISH:
+        return kind_of_text  # OTHER_LANGUAGE or EMOJI, never guessed at
     known = word_lists()
     if text in known.instrumental:
         return INSTRUMENTAL
     if ABSENCE_PATTERN.match(text):
         return ABSENCE
+    if LIKENESS_PATTERN.match(text):
+        return LIKENESS
+    if ENDS_IN_PREPOSITION.search(text):
+        return OTHER
     if BPM_PATTERN.match(text) or words[-1] in known.tempo_heads or (len(words) <= 2 and text in known.tempo):
         return TEMPO
     if KEY_PATTERN.search(text) and not set(words) & known.instrument:
         return KEY
     if ERA_PATTERN.match(text):
         return ERA
+    if text in known.origin:
+        return ORIGIN
+    if " ".join(words[:-1]) in known.origin and words[-1] in known.genre:
+        return GENRE  # "uk rap", "japanese pop": a genre of a place, even when its head is also a vocal
     if text in known.kind:
         return KIND
     head = words[-1]
@@ -228,8 +275,19 @@ def classify(tags: list[str], use_embeddings: bool = True) -> list[str]:
     if unknown and use_embeddings:
         guessed = _embedding_categories_or_other([tags[i] for i in unknown])
     for i, category in zip(unknown, guessed, strict=True):
-        categories[i] = category
+        categories[i] = fit_part_of_speech(tags[i], category)
     return categories
+
+
+def fit_part_of_speech(tag: str, category: str) -> str:
+    """The category an unknown tag is said in, given the one its meaning suggests: an adjective placed
+    among nouns is a sound ("smoky" next to "vaporwave": "It sounds smoky."), and a single word placed
+    next to a context is only named ("unicorn" next to "cartoon" is no place to play a song)."""
+    if category in NOUN_CATEGORIES and english.looks_adjective(tag):
+        return SOUND
+    if category == CONTEXT and len(tag.split()) == 1:
+        return OTHER
+    return category
 
 
 def _embedding_categories_or_other(tags: list[str]) -> list[str]:

@@ -3,14 +3,15 @@
 Each tag is classified (lpmc.text.lexicon) as genre, instrument, vocal, tempo, key, mood, sound, quality,
 era, usage context..., then every group becomes one clause in the order music descriptions usually follow:
 what it is, who plays and sings, tempo and key, mood, sound, recording quality, where it fits. Tags are
-used as written (so non-English tags pass through unharmed) and none is dropped: a tag the writer cannot
-place is still named in a closing clause.
+used as written and none is dropped: a tag the writer cannot place is still named in a closing clause,
+a tag in another language is kept as written and said to be, and an emoji is named by its Unicode name.
+Each clause puts a word where its part of speech fits ("It sounds smoky.", "It evokes love.").
 """
 
 import re
 from dataclasses import dataclass, field
 
-from lpmc.text import english, lexicon
+from lpmc.text import english, lexicon, script
 from lpmc.text.english import join, paragraph, sentence, with_article
 from lpmc.text.prompts import STYLES
 
@@ -32,13 +33,30 @@ party parties wedding weddings concert festival festivals club clubs bar pub cer
 church restaurant cafe beach dinner casino spa birthday christmas runway lounge gym stadium
 """.split()
 )
-ON_TIMES = set("night nights evening morning afternoon day days weekend sunset sunrise".split())
+ON_OCCASIONS = set(
+    "night nights evening morning afternoon day days weekend sunset sunrise trip drive ride journey".split()
+)
 FOR_ACTIVITIES = set(
     """
 meditation prayer yoga workout workouts exercise fitness study studying sleep sleeping relaxation
-driving travel worship massage sports dancing
+driving travel worship massage sports sport dancing motivation gaming running focus
 """.split()
 )
+# A context said alone takes its own words: "at night", "in summer", "in the background".
+BARE_CONTEXTS = {
+    "night": "at night",
+    "morning": "in the morning",
+    "afternoon": "in the afternoon",
+    "evening": "in the evening",
+    "background": "in the background",
+    "rain": "in the rain",
+    "summer": "in summer",
+    "winter": "in winter",
+    "spring": "in spring",
+    "autumn": "in autumn",
+}
+# A context that already says where or when ("late at night", "in the car") is used as it is.
+ADVERBIAL = re.compile(r"^(?:\S+\s+)*?(?:at|in|on|during|while|when|after|before)\s", re.IGNORECASE)
 # Filler after a genre or a use ("dance music", "meditation song"); other words are kept.
 FILLER_SUFFIX = re.compile(r"\s+(?:music|songs?)$")
 QUALITY_WORDING = re.compile(r"\s*\b(?:audio|sound|recording|music)?[\s-]*quality\b.*$", re.IGNORECASE)
@@ -86,15 +104,27 @@ def split_genres(groups: Groups) -> tuple[list[str], list[str]]:
     return subject, [name for name in names if name not in subject]
 
 
+def names_the_music(groups: Groups) -> bool:
+    """Whether some tag says what the music is, so the caption can open with 'This is a ... song'."""
+    return any(
+        groups[category]
+        for category in (lexicon.GENRE, lexicon.ORIGIN, lexicon.KIND, lexicon.ERA, lexicon.INSTRUMENTAL)
+    )
+
+
 def subject_phrase(groups: Groups) -> str:
-    """'an 80s rock song', 'an instrumental piece', 'a live performance of a ballad song'."""
+    """'an 80s Japanese city pop song', 'an instrumental piece', 'a live performance of a ballad song'."""
     instrumental = bool(groups[lexicon.INSTRUMENTAL])
     genres = split_genres(groups)[0]
     noun = "piece" if instrumental else "song"
     if genres and english.head_word(genres[-1]) in SONG_NOUNS:
         noun = ""
-    modifiers = [*groups[lexicon.ERA], *(["instrumental"] if instrumental else [])]
-    described = " ".join(part for part in (join(modifiers), join(genres), noun) if part)
+    modifiers = (
+        join(groups[lexicon.ERA]),
+        join(groups[lexicon.ORIGIN]),
+        "instrumental" if instrumental else "",
+    )
+    described = " ".join(part for part in (*modifiers, join(genres), noun) if part)
     subject = with_article(described)
     if groups[lexicon.KIND]:
         return f"{with_article(join(groups[lexicon.KIND]))} of {subject}"
@@ -102,9 +132,19 @@ def subject_phrase(groups: Groups) -> str:
 
 
 def more_genres_sentence(groups: Groups) -> str:
-    """Genres beyond the subject's: 'It also has elements of gospel and soul.'"""
+    """Genres beyond the subject's: 'It also has elements of gospel and soul.', 'It also has orchestral
+    elements.'"""
     rest = split_genres(groups)[1]
-    return sentence(f"it also has elements of {join(rest)}") if rest else ""
+    return sentence(f"it also has {elements(rest)}") if rest else ""
+
+
+def elements(genres: list[str]) -> str:
+    """'elements of gospel and soul', 'orchestral and industrial elements': adjectives go before the noun."""
+    adjectives = [genre for genre in genres if english.looks_adjective(genre)]
+    nouns = [genre for genre in genres if genre not in adjectives]
+    return join(
+        [f"{join(adjectives)} elements" if adjectives else "", f"elements of {join(nouns)}" if nouns else ""]
+    )
 
 
 def features_clause(groups: Groups) -> tuple[str, list[str]]:
@@ -155,36 +195,54 @@ def key_phrase(tag: str) -> str:
     return tag
 
 
+@dataclass
+class Moods:
+    """A mood group as words fit to say: adjectives ('happy'), nouns ('love') and phrases ('a party
+    mood')."""
+
+    adjectives: list[str]
+    nouns: list[str]
+    phrases: list[str]
+
+
+def moods(groups: Groups) -> Moods:
+    words = [mood for mood in groups[lexicon.MOOD] if len(mood.split()) == 1]
+    nouns = [word for word in words if english.looks_noun(word)]
+    return Moods(
+        adjectives=[word for word in words if word not in nouns],
+        nouns=nouns,
+        phrases=[with_article(mood) for mood in groups[lexicon.MOOD] if len(mood.split()) > 1],
+    )
+
+
 def mood_sentences(groups: Groups, lead: str = "The song") -> list[str]:
-    """'The song is emotional and passionate.', 'It is also fun and groovy.', 'It has a happy mood.'"""
-    words, phrases = mood_words_and_phrases(groups)
-    first, rest = words[:MOODS_PER_SENTENCE], words[MOODS_PER_SENTENCE:]
+    """'The song is emotional and passionate.', 'It is also fun and groovy.', 'It evokes love.', 'It has a
+    happy mood.'"""
+    found = moods(groups)
+    first, rest = found.adjectives[:MOODS_PER_SENTENCE], found.adjectives[MOODS_PER_SENTENCE:]
     sentences = [
         f"{lead} is {join(first)}" if first else "",
         f"it is also {join(rest)}" if rest else "",
-        f"it has {join(phrases)}" if phrases else "",
+        f"it evokes {join(found.nouns)}" if found.nouns else "",
+        f"it has {join(found.phrases)}" if found.phrases else "",
     ]
     return [sentence(text) for text in sentences if text]
 
 
-def mood_words_and_phrases(groups: Groups) -> tuple[list[str], list[str]]:
-    """Mood adjectives ('happy') and mood noun phrases with their article ('a party mood')."""
-    words = [mood for mood in groups[lexicon.MOOD] if len(mood.split()) == 1]
-    return words, [with_article(mood) for mood in groups[lexicon.MOOD] if len(mood.split()) > 1]
-
-
-def mood_clause(words: list[str], phrases: list[str]) -> str:
-    """'it feels happy and calm, with a party mood', 'it has a story-telling mood', or ''."""
-    if words:
-        return f"it feels {join(words)}" + (f", with {join(phrases)}" if phrases else "")
-    return f"it has {join(phrases)}" if phrases else ""
+def mood_clause(found: Moods) -> str:
+    """'it feels happy and calm, evoking love, with a party mood', 'it has a story-telling mood', or ''."""
+    evoking = f"evoking {join(found.nouns)}" if found.nouns else ""
+    having = f"with {join(found.phrases)}" if found.phrases else ""
+    if found.adjectives:
+        return ", ".join(part for part in (f"it feels {join(found.adjectives)}", evoking, having) if part)
+    if found.nouns:
+        return ", ".join(part for part in (f"it evokes {join(found.nouns)}", having) if part)
+    return f"it has {join(found.phrases)}" if found.phrases else ""
 
 
 def sound_clause(groups: Groups) -> str:
     """'it sounds loud and bright, with reverb and a clean sound'."""
-    adjectives = [
-        tag for tag in groups[lexicon.SOUND] if len(tag.split()) == 1 and tag.lower() not in SOUND_NOUNS
-    ]
+    adjectives = [tag for tag in groups[lexicon.SOUND] if is_adjective(tag)]
     nouns = [with_article(tag) for tag in groups[lexicon.SOUND] if tag not in adjectives]
     if adjectives:
         text = f"it sounds {join(adjectives)}" + (f", with {join(nouns)}" if nouns else "")
@@ -193,6 +251,25 @@ def sound_clause(groups: Groups) -> str:
     else:
         return ""
     return text
+
+
+def likeness_clause(groups: Groups) -> str:
+    """'it sounds like a 90s video game and feels like summer': a likeness in the user's own words."""
+    likenesses = []
+    for tag in groups[lexicon.LIKENESS]:
+        verb, like = lexicon.LIKENESS_PATTERN.match(lexicon.normalise(tag)).groups()
+        said = tag.strip()[-len(like) :]  # the likeness as the user wrote it
+        likenesses.append(f"{'feels' if verb and verb.startswith('feel') else 'sounds'} like {said}")
+    return f"it {join(likenesses)}" if likenesses else ""
+
+
+def is_adjective(tag: str) -> bool:
+    """Whether a one-word sound tag can follow "it sounds": the lexicon's sound, quality and mood
+    adjectives ("loud", "noisy", "calm"), or a word shaped like an adjective ("chirpy"); not "reverb"."""
+    word = tag.lower()
+    known = lexicon.word_lists()
+    described = (known.sound | known.quality | known.mood) - SOUND_NOUNS
+    return len(tag.split()) == 1 and (word in described or english.looks_adjective(word))
 
 
 def quality_clause(groups: Groups) -> str:
@@ -223,14 +300,19 @@ def quality_clause(groups: Groups) -> str:
 
 
 def context_phrase(tag: str) -> str:
-    """'movie soundtrack' -> 'in a movie soundtrack', 'meditation music' -> 'for meditation'."""
+    """'movie soundtrack' -> 'in a movie soundtrack', 'meditation music' -> 'for meditation', 'road trip'
+    -> 'on a road trip', 'summer' -> 'in summer', 'late at night' as it is."""
     place = FILLER_SUFFIX.sub("", tag.strip()) or tag.strip()
     head = english.head_word(place)
+    if place.lower() in BARE_CONTEXTS:
+        return BARE_CONTEXTS[place.lower()]
+    if ADVERBIAL.match(place):
+        return place
     if head in FOR_ACTIVITIES:
         return f"for {place}"
     if head in AT_PLACES:
         return f"at {with_article(place)}"
-    if head in ON_TIMES:
+    if head in ON_OCCASIONS:
         return f"on {with_article(place)}"
     return f"in {with_article(place)}"
 
@@ -253,10 +335,47 @@ def absence_clause(groups: Groups) -> str:
     return f"there {verb} {join(absent)}"
 
 
-def other_sentence(groups: Groups) -> str:
-    """Tags no category fits are still named, as written."""
-    others = groups[lexicon.OTHER]
-    return sentence(f"it is also described as {join(others)}") if others else ""
+def other_sentences(groups: Groups) -> list[str]:
+    """Tags no category fits are still named, as written ('It is also described as banger.'); so are emoji,
+    with their names, and tags in other languages, said to be kept as written."""
+    others, kept = groups[lexicon.OTHER], kept_as_written(groups)
+    return [
+        sentence(f"it is also described as {join(others)}") if others else "",
+        sentence(f"its tags also include {join(kept)}") if kept else "",
+    ]
+
+
+def kept_as_written(groups: Groups) -> list[str]:
+    """'🎻 (violin)', and the tags in other languages as one item: '케이팝 and 댄스 (kept as written)'."""
+    emoji = [
+        f"{tag} ({script.emoji_name(tag)})" if script.emoji_name(tag) else tag
+        for tag in groups[lexicon.EMOJI]
+    ]
+    foreign = groups[lexicon.OTHER_LANGUAGE]
+    return emoji + ([f"{join(foreign)} (kept as written)"] if foreign else [])
+
+
+def unnamed_phrase(groups: Groups) -> str:
+    """What a caption with no known tag says of the song: 'described as banger', 'tagged 🎻 (violin)'."""
+    others, kept = groups[lexicon.OTHER], kept_as_written(groups)
+    return join([f"described as {join(others)}" if others else "", f"tagged {join(kept)}" if kept else ""])
+
+
+# A caption opens by naming the song, even when no tag says what it is: "It sounds smoky." -> "This song
+# sounds smoky."; "Its tags also include 🎻 (violin)." -> "This song is tagged 🎻 (violin)."
+OPENINGS = (
+    (re.compile(r"^It is also described as "), "This song is described as "),
+    (re.compile(r"^Its tags also include "), "This song is tagged "),
+    (re.compile(r"^(?:It|The song) "), "This song "),
+    (re.compile(r"^There (?:is|are) "), "This song has "),
+)
+
+
+def name_the_song(text: str) -> str:
+    for pattern, opening in OPENINGS:
+        if pattern.match(text):
+            return pattern.sub(opening, text, count=1)
+    return text
 
 
 def unnamed_instrumental(groups: Groups) -> list[str]:
@@ -274,7 +393,7 @@ def unnamed_instrumental(groups: Groups) -> list[str]:
 
 def write_writing(groups: Groups) -> str:
     """Sentences the way a person describes a clip: what, who plays, tempo, mood, sound, quality, use."""
-    has_subject = any(groups[c] for c in (lexicon.GENRE, lexicon.KIND, lexicon.ERA, lexicon.INSTRUMENTAL))
+    has_subject = names_the_music(groups)
     features, more_instruments = features_clause(groups)
     sentences = []
     if has_subject and features:
@@ -290,69 +409,85 @@ def write_writing(groups: Groups) -> str:
         sentence(tempo_clause(groups)),
         *mood_sentences(groups),
         sentence(sound_clause(groups)),
+        sentence(likeness_clause(groups)),
         sentence(quality_clause(groups)),
         sentence(absence_clause(groups)),
         context_sentence(groups),
-        other_sentence(groups),
+        *other_sentences(groups),
     ]
     extra = unnamed_instrumental(groups)
     if extra:
         sentences.append(sentence(f"it is {join(extra)}"))
-    return paragraph(sentences)
+    sentences = [text for text in sentences if text]
+    return paragraph([name_the_song(sentences[0]), *sentences[1:]])
 
 
 def write_summary(groups: Groups) -> str:
     """One sentence: the subject, then every other group as a short clause after a semicolon."""
     features, more_instruments = features_clause(groups)
-    words, phrases = mood_words_and_phrases(groups)
+    found = moods(groups)
     subject = subject_phrase(groups)
-    if words and not groups[lexicon.KIND]:
-        subject = with_article(f"{join(words)} {re.sub(r'^(?:a|an) ', '', subject)}")
-        words = []
+    if found.adjectives and not groups[lexicon.KIND]:
+        subject = with_article(f"{join(found.adjectives)} {re.sub(r'^(?:a|an) ', '', subject)}")
+        found.adjectives = []
     if features or more_instruments:
         subject += f" with {join([features, *more_instruments])}"
+    unnamed = unnamed_phrase(groups)
+    bare = not (names_the_music(groups) or features)
+    if bare and unnamed:
+        subject, unnamed, bare = f"{subject} {unnamed}", "", False
     rest = split_genres(groups)[1]
     places = [context_phrase(tag) for tag in groups[lexicon.CONTEXT]]
-    others = groups[lexicon.OTHER] + unnamed_instrumental(groups)
+    extra = unnamed_instrumental(groups)
     clauses = [
         f"blending in {join(rest)}" if rest else "",
         tempo_clause(groups, lead="it"),
-        mood_clause(words, phrases),
+        mood_clause(found),
         sound_clause(groups),
+        likeness_clause(groups),
         quality_clause(groups),
         absence_clause(groups),
         f"fit to be played {join(places, 'or')}" if places else "",
-        f"also described as {join(others)}" if others else "",
+        f"also {unnamed}" if unnamed else "",
+        f"also described as {join(extra)}" if extra else "",
     ]
-    return sentence("; ".join([subject, *(clause for clause in clauses if clause)]))
+    clauses = [clause for clause in clauses if clause]
+    if bare and clauses and clauses[0].startswith("it "):
+        subject = f"{subject} that {clauses.pop(0).removeprefix('it ')}"  # "a song that sounds smoky"
+    return sentence("; ".join([subject, *clauses]))
 
 
 def write_paraphrase(groups: Groups) -> str:
     """The same facts in livelier, freer wording."""
     features, more_instruments = features_clause(groups)
-    sentences = [
-        f"Picture {subject_phrase(groups)}" + (f" built around {features}" if features else "") + "."
-    ]
+    subject = subject_phrase(groups)
+    unnamed = not (names_the_music(groups) or features) and unnamed_phrase(groups)
+    if unnamed:
+        subject += f" {unnamed}"
+    sentences = [f"Picture {subject}" + (f" built around {features}" if features else "") + "."]
     if more_instruments:
-        sentences.append(f"Underneath, {join(more_instruments)} fill out the arrangement.")
+        fill = english.agree(more_instruments, "fills", "fill")
+        sentences.append(f"Underneath, {join(more_instruments)} {fill} out the arrangement.")
     tempo = tempo_clause(groups, lead="It")
     if tempo:
         sentences.append(sentence(tempo))
     rest = split_genres(groups)[1]
     if rest:
         sentences.append(f"There are touches of {join(rest)} too.")
-    words, phrases = mood_words_and_phrases(groups)
-    if words or phrases:
-        sentences.append(sentence("the whole thing " + mood_clause(words, phrases).removeprefix("it ")))
+    feeling = mood_clause(moods(groups))
+    if feeling:
+        sentences.append(sentence("the whole thing " + feeling.removeprefix("it ")))
     sentences += [
         sentence(sound_clause(groups)),
+        sentence(likeness_clause(groups)),
         sentence(quality_clause(groups)),
         sentence(absence_clause(groups)),
     ]
     places = [context_phrase(tag) for tag in groups[lexicon.CONTEXT]]
     if places:
         sentences.append(f"It would sit perfectly {join(places, 'or')}.")
-    sentences.append(other_sentence(groups))
+    if not unnamed:
+        sentences += other_sentences(groups)
     extra = unnamed_instrumental(groups)
     if extra:
         sentences.append(sentence(f"think {join(extra)}"))
@@ -411,7 +546,7 @@ def write_caption(tags: list[str], style: str = "writing") -> str:
     """
     if style not in WRITERS:
         raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
-    tags = [tag.strip() for tag in tags if tag and tag.strip()]
+    tags = [lexicon.written_form(tag.strip()) for tag in tags if tag and tag.strip()]
     if not tags:
         return ""
     return WRITERS[style](group_tags(tags))
