@@ -74,6 +74,8 @@ def word_moods(word: str) -> tuple[str, ...]:
     """Mood tags (with a place in `mood_positions`) an English word in a user's text calls for
     ("nostalgic" -> melancholic, emotional; "rainy" -> melancholic, calm); () when it names none."""
     return tuple(read_vocabulary("moods")["word_moods"].get(word, ()))
+
+
 def feeling_position(word: str) -> tuple[float, float] | None:
     """(valence, arousal) of an English word that names a feeling, at the position of the mood tag it
     means ("cheerful" -> "happy": (0.9, 0.7)); None for other words."""

@@ -1,18 +1,18 @@
 """tags_to_caption checks every caption against its tags, asks an LLM once more in "auto" when its caption
 contradicts a tag, and passes the caption language to LLM backends. The LLM is the real `openai` client
-against a local OpenAI-compatible server (tests/test_text_llm.py's FakeEndpoint)."""
+against a local OpenAI-compatible server (tests/fake_llm.py)."""
 
 import argparse
 import html
 import json
 
 import pytest
-from test_text_llm import FakeEndpoint, completion
 
-from lpmc import settings, ui
+from lpmc import ui
 from lpmc.errors import InputError
 from lpmc.text import tags_to_caption
 from lpmc.text.cli import register
+from tests.fake_llm import FakeLLM, Reply, completion
 
 TAGS = ["slow tempo", "sad", "piano"]
 CONTRADICTING = "An upbeat piano song at a fast tempo."
@@ -27,16 +27,16 @@ def no_endpoint(monkeypatch):
 
 @pytest.fixture
 def endpoint(monkeypatch):
-    server = FakeEndpoint()
+    server = FakeLLM()
     monkeypatch.setenv("OPENAI_BASE_URL", server.url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key-0123456789")
     monkeypatch.setenv("LPMC_LLM_MODEL", "test-model")
-    monkeypatch.setattr(settings, "LLM_MAX_RETRIES", 0)
+    monkeypatch.setenv("LPMC_LLM_RETRIES", "0")
     yield server
     server.close()
 
 
-def user_messages(server: FakeEndpoint) -> list[str]:
+def user_messages(server: FakeLLM) -> list[str]:
     return [request["body"]["messages"][1]["content"] for request in server.requests]
 
 
@@ -58,7 +58,7 @@ def test_cli_json_shows_coverage_and_contradictions(no_endpoint, capsys):
 
 
 def test_auto_asks_the_llm_again_when_its_caption_contradicts_a_tag(endpoint):
-    endpoint.script = [(200, completion(CONTRADICTING), 0), (200, completion(FAITHFUL), 0)]
+    endpoint.script = [Reply(200, completion(CONTRADICTING)), Reply(200, completion(FAITHFUL))]
     caption = tags_to_caption(TAGS)
     assert caption.text == FAITHFUL and caption.contradictions == [] and caption.coverage == TAGS
     first, second = user_messages(endpoint)
@@ -70,8 +70,8 @@ def test_auto_asks_the_llm_again_when_its_caption_contradicts_a_tag(endpoint):
 
 def test_the_first_caption_stays_when_the_second_is_no_better(endpoint):
     endpoint.script = [
-        (200, completion(CONTRADICTING), 0),
-        (200, completion("An upbeat fast-paced song."), 0),
+        Reply(200, completion(CONTRADICTING)),
+        Reply(200, completion("An upbeat fast-paced song.")),
     ]
     caption = tags_to_caption(TAGS)
     assert caption.text == CONTRADICTING and len(caption.contradictions) == 2
@@ -79,7 +79,7 @@ def test_the_first_caption_stays_when_the_second_is_no_better(endpoint):
 
 
 def test_a_backend_chosen_by_name_answers_once(endpoint):
-    endpoint.script = [(200, completion(CONTRADICTING), 0)]
+    endpoint.script = [Reply(200, completion(CONTRADICTING))]
     caption = tags_to_caption(TAGS, backend="llm-endpoint")
     assert caption.text == CONTRADICTING and len(endpoint.requests) == 1
     assert caption.contradictions and caption.missing == ["slow tempo", "sad"]
@@ -87,8 +87,8 @@ def test_a_backend_chosen_by_name_answers_once(endpoint):
 
 def test_the_page_shows_coverage_and_each_contradiction(endpoint):
     endpoint.script = [
-        (200, completion(CONTRADICTING), 0),
-        (200, completion("An upbeat fast-paced song."), 0),
+        Reply(200, completion(CONTRADICTING)),
+        Reply(200, completion("An upbeat fast-paced song.")),
     ]
     _, provenance, _ = ui.caption_tags(", ".join(TAGS), "writing", "auto", False)
     assert "**Tags:** Expresses 1 of 3 tags; missing: slow tempo, sad." in provenance
@@ -97,7 +97,7 @@ def test_the_page_shows_coverage_and_each_contradiction(endpoint):
 
 
 def test_the_caption_language_reaches_the_llm_prompt(endpoint):
-    endpoint.script = [(200, completion("피아노가 있는 느린 곡."), 0)]
+    endpoint.script = [Reply(200, completion("피아노가 있는 느린 곡."))]
     caption = tags_to_caption(["piano"], backend="openai", language="Korean")
     assert "Write the description in Korean." in user_messages(endpoint)[0]
     assert "Write the description in Korean." in caption.prompt

@@ -496,7 +496,8 @@ def write_paraphrase(groups: Groups) -> str:
 
 def write_playlist(groups: Groups) -> str:
     """A playlist blurb from what its songs share: 'A blend of calm ambient tracks with a piano.'"""
-    words, phrases = mood_words_and_phrases(groups)
+    found = moods(groups)
+    words, phrases = found.adjectives, [*found.nouns, *found.phrases]
     genres = [*split_genres(groups)[0], *split_genres(groups)[1]]
     modifiers = [*groups[lexicon.ERA], *(["instrumental"] if groups[lexicon.INSTRUMENTAL] else [])]
     described = " ".join(part for part in (join(words), join(modifiers), join(genres), "tracks") if part)
@@ -513,7 +514,7 @@ def write_playlist(groups: Groups) -> str:
         sentence(quality_clause(groups)),
         sentence(absence_clause(groups)),
         context_sentence(groups, lead="This playlist"),
-        other_sentence(groups),
+        *other_sentences(groups),
     ]
     extra = unnamed_instrumental(groups)
     if extra:
