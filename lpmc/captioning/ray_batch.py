@@ -48,7 +48,8 @@ def caption_on_ray(
     todo: list[FileKey], model: str, workers: int | None, started: Started, address: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Lines of `todo` as Ray finishes them. Joins the cluster at `address` (or the one this process
-    already joined), else starts a local one; `workers`: actors (None: one per CPU of the cluster)."""
+    already joined), else starts a local one; `workers`: actors (None: one per CPU of the cluster).
+    Ray does not say when an actor starts a file, so `started` is never called."""
     if not todo:
         return
     ray = _import_ray()
