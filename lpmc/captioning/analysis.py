@@ -115,6 +115,12 @@ def analyse_song(
     return SongAnalysis(chunks, song, song_level_tags(chunks))
 
 
+def heard_word(model: str, tag: str) -> str | None:
+    """What a chunk's heard tags call `model`'s `tag`: a mood word for the mood tagger, the captioner's
+    word for the others; None for a tag never said."""
+    return mood_family(tag) if model == MOOD_TAGGER else canonical_tag(tag)
+
+
 def select_tags(
     scores_by_model: dict[str, np.ndarray],
     tags_by_model: dict[str, list[str]],
