@@ -118,8 +118,11 @@ def test_results_are_diverse_explained_and_linked(cache_dir):
     assert all(song.why and song.url.startswith("https://www.jamendo.com/track/") for song in result.songs)
     assert sum("christmas" in song.tags for song in result.songs) >= 5  # the user's words weigh most
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data["songs"][0]) == {"title", "artist", "tags", "derived_moods", "score", "why", "url"}
+    assert set(data["songs"][0]) == {
+        *("title", "artist", "tags", "derived_moods", "score", "why", "url", "valence", "arousal")
+    }
     assert list(data["analysis"]["context_words"]) == ["christmas with the family"]
+    assert any("your words 'christmas with the family' ~ song" in why for why in result.songs[0].why)
 
 
 def test_pmemo_matches_on_valence_and_arousal(cache_dir):
@@ -171,3 +174,5 @@ def test_why_never_pairs_opposite_moods():
     tag_vectors = {"energetic": vectors[0], "calm": vectors[1]}
     reasons = explain(["relaxing", "calm"], vectors[:2], np.ones(2, np.float32), tag_vectors)
     assert reasons == ["photo 'calm' ~ song 'calm' (1.00)"]
+    mine = explain(["relaxing", "calm"], vectors[:2], np.ones(2, np.float32), tag_vectors, {"calm"})
+    assert mine == ["your words 'calm' ~ song 'calm' (1.00)"]

@@ -4,9 +4,11 @@ score = TEXT_WEIGHT * cosine(photo words, song tag document)      (MiniLM space)
       + MOOD_WEIGHT * (mood compatibility - 0.5)                  (valence-arousal plane, 0..1)
       + POPULARITY_WEIGHT * log(1 + listens) / log(1 + max listens)
 then at most MAX_PER_ARTIST songs per artist. The photo's query vector is the weighted mean of its
-words' vectors. Each result says why: the photo words and song tags that matched, and the mood match.
+words' vectors. Each result says why: the photo words (or the user's own words, labelled so) and song tags
+that matched, and the mood match.
 """
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,6 +43,8 @@ class SongResult:
     why: list[str]
     url: str | None = None
     path: str | None = None
+    valence: float | None = None  # the song's point on the mood plane (0..1), None when unknown
+    arousal: float | None = None
 
 
 @dataclass
@@ -55,7 +59,7 @@ class Recommendation:
         songs = []
         for song in self.songs:
             row = asdict(song)
-            for key in ("url", "path"):
+            for key in ("url", "path", "valence", "arousal"):
                 if row[key] is None:
                     del row[key]
             songs.append(row)
@@ -85,7 +89,8 @@ def recommend(
         raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
     analysis = analyze_image(image, text, reader)
     songs = _open_catalog(catalog, library)
-    ranked = rank(analysis, songs, top)
+    text = " ".join(text.split())
+    ranked = rank(analysis, songs, top, own_words={text} if text else set())
     return Recommendation(analysis, ranked, songs.name, songs.credit, embedder_name())
 
 
@@ -97,8 +102,11 @@ def _open_catalog(name: str, library: str | None) -> Catalog:
     return load_library(library)
 
 
-def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult]:
-    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist."""
+def rank(
+    analysis: ImageAnalysis, catalog: Catalog, top: int, own_words: Collection[str] = ()
+) -> list[SongResult]:
+    """The `top` best songs of `catalog` for the analysed photo, at most MAX_PER_ARTIST per artist.
+    `own_words`: the user's words among the analysis' words, which the reasons label as theirs."""
     if len(catalog) == 0:
         return []
     words = analysis.words()
@@ -116,7 +124,10 @@ def rank(analysis: ImageAnalysis, catalog: Catalog, top: int) -> list[SongResult
     candidates = best_first(scores, top * CANDIDATES_PER_RESULT)
     chosen = diverse(candidates, catalog.artists, top)
     word_list = list(words)
-    return [_result(catalog, i, float(scores[i]), word_list, word_vectors, weights, photo) for i in chosen]
+    return [
+        _result(catalog, i, float(scores[i]), (word_list, word_vectors, weights, own_words), photo)
+        for i in chosen
+    ]
 
 
 def best_first(scores: np.ndarray, k: int) -> np.ndarray:
@@ -142,9 +153,14 @@ def diverse(order: np.ndarray, artists: list[str], top: int) -> list[int]:
 
 
 def explain(
-    words: list[str], word_vectors: np.ndarray, weights: np.ndarray, tag_vectors: dict[str, np.ndarray]
+    words: list[str],
+    word_vectors: np.ndarray,
+    weights: np.ndarray,
+    tag_vectors: dict[str, np.ndarray],
+    own_words: Collection[str] = (),
 ) -> list[str]:
-    """The strongest photo word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)"."""
+    """The strongest photo word ~ song tag pairs, e.g. "photo 'sunset' ~ song 'summer' (0.52)"; a word of
+    `own_words` (the user's) reads "your words 'road trip' ~ song 'travel' (0.55)"."""
     if not tag_vectors:
         return []
     tags = list(tag_vectors)
@@ -160,27 +176,27 @@ def explain(
         if similarity[best, j] >= WHY_MIN_SIMILARITY:
             pairs.append((similarity[best, j] * weights[best], words[best], tag, similarity[best, j]))
     pairs.sort(reverse=True)
-    return [f"photo '{word}' ~ song '{tag}' ({sim:.2f})" for _, word, tag, sim in pairs[:WHY_PAIRS]]
+    return [
+        f"{'your words' if word in own_words else 'photo'} '{word}' ~ song '{tag}' ({sim:.2f})"
+        for _, word, tag, sim in pairs[:WHY_PAIRS]
+    ]
 
 
 def _result(
     catalog: Catalog,
     i: int,
     score: float,
-    words: list[str],
-    word_vectors: np.ndarray,
-    weights: np.ndarray,
+    query: tuple[list[str], np.ndarray, np.ndarray, Collection[str]],
     photo: tuple[float, float],
 ) -> SongResult:
+    """Song i as a result; `query`: the photo's words, their vectors and weights, and the user's words."""
+    words, word_vectors, weights, own_words = query
     song_tags = catalog.tags[i] + list(catalog.derived_moods[i])
-    why = explain(
-        words,
-        word_vectors,
-        weights,
-        {t: catalog.tag_vectors[t] for t in song_tags if t in catalog.tag_vectors},
-    )
+    tag_vectors = {t: catalog.tag_vectors[t] for t in song_tags if t in catalog.tag_vectors}
+    why = explain(words, word_vectors, weights, tag_vectors, own_words)
     valence, arousal = catalog.positions[i]
-    if not np.isnan(valence):
+    known = not np.isnan(valence)
+    if known:
         source = "derived " if catalog.derived_moods[i] else ""
         song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
         why.append(f"{source}mood {song_mood} vs photo {photo[0]:.2f}, {photo[1]:.2f}")
@@ -194,4 +210,6 @@ def _result(
         why=why,
         url=link if catalog.link_kind == "url" else None,
         path=link if catalog.link_kind == "path" else None,
+        valence=round(float(valence), 3) if known else None,
+        arousal=round(float(arousal), 3) if known else None,
     )
