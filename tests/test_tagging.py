@@ -168,7 +168,7 @@ def test_taggram_image(taggers):
     result = taggers["musicnn-mtt"].tag(sine(25.0, 330.0) + noise(25.0, seed=6), SR)
     image = taggram_image(result, least=8)
     assert isinstance(image, Image.Image) and image.mode == "RGB"
-    assert 500 <= image.width <= 600 and 300 <= image.height <= 500  # fits a phone with little scaling
+    assert 400 <= image.width <= 500 and 300 <= image.height <= 500  # fits a phone with little scaling
     pixels = np.asarray(image)
     assert pixels.std() > 20  # a real picture, not a blank canvas
 

@@ -20,7 +20,7 @@ from lpmc.tagging.result import TagResult
 
 MAX_COLUMNS = 300  # time resolution of the picture; at least one column per second
 # Narrow enough that a phone (420 px) scales it down only a little, so the labels stay readable.
-WIDTH_INCHES, ROW_INCHES, DPI, FONT_SIZE = 5.6, 0.3, 100, 10
+WIDTH_INCHES, ROW_INCHES, DPI, FONT_SIZE = 4.6, 0.32, 100, 11
 MIN_ROWS = 6  # the tagger's strongest other words fill the picture up to this many rows
 OTHER_ROW_COLOUR = "#777777"
 
@@ -78,8 +78,9 @@ def taggram_image(
         label.set_color("black" if name in shown else OTHER_ROW_COLOUR)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _: format_timestamp(seconds)))
     axes.tick_params(axis="x", labelsize=FONT_SIZE)
-    title = f"{result.model}: tags over time" + ("; grey: not in the captions" if shown else "")
-    axes.set_title(title, fontsize=FONT_SIZE)
+    axes.set_title(f"{result.model}: tags over time", fontsize=FONT_SIZE, loc="left")
+    if shown:
+        axes.set_xlabel("grey rows: not in the captions", fontsize=FONT_SIZE - 1, color=OTHER_ROW_COLOUR)
     figure.colorbar(image, ax=axes, pad=0.02, fraction=0.04).ax.tick_params(labelsize=FONT_SIZE - 1)
     figure.tight_layout()
     figure.canvas.draw()
