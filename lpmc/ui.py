@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import gradio as gr
+from PIL import Image
 
 from lpmc import registry, settings
 from lpmc.errors import LpmcError
@@ -200,7 +201,7 @@ def models_overview() -> tuple[list[list[str]], str]:
 # --- Tags tab -----------------------------------------------------------------------------------------
 
 
-def clear_tags():
+def clear_tags() -> tuple:
     """Tags tab: the empty result shown while a caption is written."""
     return "", "", gr.update(value="", visible=False)
 
@@ -228,16 +229,16 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool):
 # --- Audio tab ----------------------------------------------------------------------------------------
 
 AUDIO_EMPTY = "_Pick a song (or the example below) and press **Caption every 10 s**: rows appear as written._"
-EXPORT_LABELS = {"json": "JSON", "csv": "CSV", "srt": "SRT", "vtt": "WebVTT"}
+EXPORT_LABELS = {"json": "JSON", "csv": "CSV", "srt": "SRT", "vtt": "WebVTT"}  # in export.FORMATS' order
 
 
-def clear_audio():
+def clear_audio() -> tuple:
     """Audio tab: empty rows, taggram, summary, song, chunk player and hidden downloads."""
     hidden = gr.update(value=None, visible=False)
     return [], None, "", None, hidden, *[hidden] * len(EXPORT_LABELS)
 
 
-def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO):
+def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> Iterator[tuple]:
     """Audio tab: streams (chunk rows, taggram, summary markdown, the song) as chunks are captioned; the
     song is {"captions": SongCaption.to_dict() naming the file only, "audio": the upload} for the
     downloads and the chunk player. `model`: the audio-captioning model; `taggram_tagger`: the tagging
@@ -295,7 +296,7 @@ def _taggram(song):
     return taggram_image(song.tag_results[drawn], shown, functools.partial(heard_word, drawn))
 
 
-def caption_downloads(song: dict | None):
+def caption_downloads(song: dict | None) -> list[dict]:
     """Audio tab: the captions as JSON, CSV, SRT and WebVTT files, one download button each."""
     from lpmc.captioning.export import FORMATS, SUFFIXES, export
 
@@ -311,7 +312,7 @@ def caption_downloads(song: dict | None):
     return buttons
 
 
-def play_chunk(song: dict | None, selected: gr.SelectData):
+def play_chunk(song: dict | None, selected: gr.SelectData) -> dict:
     """Audio tab: the chunk player showing the chunk whose row was clicked (hidden when there is none)."""
     from lpmc.audio import decode_audio
 
@@ -339,7 +340,7 @@ def pick_example(selected: gr.SelectData) -> str:
     return IMAGE_EXAMPLES[selected.index]
 
 
-def preview_photo(image: str | None):
+def preview_photo(image: str | None) -> Image.Image | None:
     """Image tab: the photo as lpmc read it (oriented, downscaled), shown only once it was accepted."""
     from lpmc.recommend.image import load_photo
 
@@ -349,7 +350,7 @@ def preview_photo(image: str | None):
         return load_photo(image).to_pil()
 
 
-def clear_songs():
+def clear_songs() -> tuple:
     """Image tab: empty songs, analysis, song paths and player."""
     return [], "", [], gr.update(value=None, visible=False)
 
@@ -380,7 +381,7 @@ def recommend_songs(
 PLAYBACK_SAMPLE_RATE = 22050
 
 
-def play_library_song(paths: list[str] | None, library: str | None, selected: gr.SelectData):
+def play_library_song(paths: list[str] | None, library: str | None, selected: gr.SelectData) -> tuple | None:
     """Image tab: (sample rate, samples) of the clicked row's song from the user's library, for the player;
     None for a song that is not in the library (the catalogs' songs play in their row)."""
     from lpmc.audio import load_audio
