@@ -14,6 +14,8 @@ from lpmc.text import STYLES
 
 # Every hour, delete uploads and results older than a day from Gradio's cache (seconds).
 UPLOAD_CLEANUP = (3600, 86400)
+# Table cells in the page's font: Gradio's monospace makes captions and reasons wide and tall.
+CSS = ".cell-wrap span { font-family: var(--font); }"
 
 
 def model_dropdown(task: str, label: str) -> gr.Dropdown:
@@ -24,61 +26,101 @@ def model_dropdown(task: str, label: str) -> gr.Dropdown:
 
 def tags_tab() -> None:
     with gr.Row():
-        with gr.Column():
+        with gr.Column(min_width=300):
             tags = gr.Textbox(
                 label="Tags (comma-separated)",
+                info="Enter writes the caption; Shift+Enter starts a new line.",
                 placeholder="lo-fi, mellow piano, rainy night, slow tempo",
-                lines=2,
+                lines=1,
+                max_lines=6,
             )
             style = gr.Radio(list(STYLES), value="writing", label="Prompt style")
             backend = model_dropdown(TAG_CAPTIONING, "Backend")
             show_prompt = gr.Checkbox(label="Show the prompt", value=False)
             write = gr.Button("Write caption", variant="primary")
-        with gr.Column():
-            caption = gr.Textbox(label="Caption", lines=6, interactive=False)
+        with gr.Column(min_width=300):
+            caption = gr.Textbox(label="Caption", lines=6, interactive=False, buttons=["copy"])
             provenance = gr.Markdown()
-            prompt = gr.Code(label="Prompt", language=None, visible=False, wrap_lines=True)
+            prompt = gr.Code(label="Prompt", language=None, visible=False, wrap_lines=True, buttons=["copy"])
     gr.Examples(ui.TAG_EXAMPLES, inputs=[tags])
-    write.click(
-        ui.caption_tags,
-        [tags, style, backend, show_prompt],
-        [caption, provenance, prompt],
-        api_name="tags_to_caption",
-    )
-    tags.submit(ui.caption_tags, [tags, style, backend, show_prompt], [caption, provenance, prompt])
+    results = [caption, provenance, prompt]
+    gr.on(
+        [write.click, tags.submit], ui.clear_tags, None, results, queue=False, api_visibility="private"
+    ).then(ui.caption_tags, [tags, style, backend, show_prompt], results, api_name="tags_to_caption")
 
 
 def audio_tab() -> None:
     with gr.Row():
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
             audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Song")
             model = model_dropdown(AUDIO_CAPTIONING, "Captioning model")
             taggram_tagger = model_dropdown(TAGGING, "Tags over time from")
-            run = gr.Button("Caption every 10 s", variant="primary")
-            summary = gr.Markdown()
-        with gr.Column(scale=3):
+            with gr.Row():
+                run = gr.Button("Caption every 10 s", variant="primary", scale=2)
+                stop = gr.Button("Stop", variant="stop", scale=1)
+            summary = gr.Markdown(ui.AUDIO_EMPTY)
+            with gr.Row():
+                downloads = [
+                    gr.DownloadButton(f"⬇ {label}", visible=False, size="sm", min_width=70)
+                    for label in ui.EXPORT_LABELS.values()
+                ]
+        with gr.Column(scale=3, min_width=300):
             chunks = gr.Dataframe(
                 headers=["time", "caption", "tags heard"],
-                column_widths=["12%", "58%", "30%"],
-                label="Captions",
+                column_widths=["20%", "50%", "30%"],
+                label="Captions (click a row to hear it)",
                 wrap=True,
                 interactive=False,
             )
-            taggram = gr.Image(label="Tags over time", type="pil", interactive=False)
+            chunk_player = gr.Audio(
+                label="The clicked chunk", type="numpy", interactive=False, autoplay=True, visible=False
+            )
+            # The picture has its own title; a label would cover it on a phone.
+            taggram = gr.Image(
+                label="Tags over time",
+                alt_text="Tags over time",
+                show_label=False,
+                type="pil",
+                interactive=False,
+                buttons=["fullscreen"],
+            )
     if ui.AUDIO_EXAMPLES:
         gr.Examples(ui.AUDIO_EXAMPLES, inputs=[audio])
         gr.Markdown(ui.AUDIO_EXAMPLE_CREDIT)
-    run.click(
-        ui.caption_audio, [audio, model, taggram_tagger], [chunks, taggram, summary], api_name="caption_audio"
+    song = gr.State()  # the captions and the upload, kept on the server for the downloads and the player
+    results = [chunks, taggram, summary, song]
+    cleared = run.click(
+        ui.clear_audio, None, [*results, chunk_player, *downloads], queue=False, api_visibility="private"
     )
+    captioning = cleared.then(
+        ui.caption_audio,
+        [audio, model, taggram_tagger],
+        results,
+        api_name="caption_audio",
+        show_progress_on=chunks,  # one progress bar, over the rows as they come
+    )
+    captioning.success(ui.caption_downloads, song, downloads, api_name="caption_downloads")
+    # Stopping keeps the rows written so far, and offers them for download.
+    stop.click(ui.caption_downloads, song, downloads, cancels=[captioning], api_visibility="private")
+    chunks.select(ui.play_chunk, song, chunk_player, api_visibility="private")
 
 
 def image_tab() -> None:
     with gr.Row():
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
             # A file box, not gr.Image: gr.Image decodes the upload before lpmc can check its size and format.
             image = gr.File(label="Photo", file_types=["image"], type="filepath")
-            preview = gr.Image(label="The photo", type="filepath", interactive=False, height=260)
+            preview = gr.Image(
+                label="The photo", alt_text="The photo", type="pil", interactive=False, height=260
+            )
+            examples = gr.Gallery(
+                ui.IMAGE_EXAMPLES,
+                label="Examples (click one)",
+                columns=4,
+                height=110,
+                allow_preview=False,
+                buttons=[],
+            )
             text = gr.Textbox(label="Optional words about it", placeholder="road trip with friends")
             catalog = gr.Radio(ui.catalog_choices(), value="jamendo", label="Catalog")
             libraries = ui.library_choices()
@@ -86,40 +128,43 @@ def image_tab() -> None:
             top = gr.Slider(1, 50, value=10, step=1, label="Songs")
             reader = model_dropdown(IMAGE_UNDERSTANDING, "Photo model")
             run = gr.Button("Find songs", variant="primary")
-            analysis = gr.Markdown()
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
             songs = gr.Dataframe(
-                headers=["#", "song", "tags", "why", "score"],
-                column_widths=["5%", "25%", "27%", "35%", "8%"],
-                datatype=["number", "markdown", "str", "str", "number"],
+                headers=["song", "why", "score"],
+                column_widths=["46%", "37%", "17%"],
+                datatype=["markdown", "str", "str"],
                 label="Songs",
                 wrap=True,
                 interactive=False,
             )
-            pick = gr.Dropdown(label="Play a song from My library", choices=[], visible=False)
-            player = gr.Audio(label="Player", type="numpy", interactive=False)
-    gr.Examples(ui.IMAGE_EXAMPLES, inputs=[image])
-    run.click(
-        ui.recommend_songs,
-        [image, text, catalog, library, top, reader],
-        [songs, analysis, pick, preview],
-        api_name="recommend",
+            player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, visible=False)
+            analysis = gr.Markdown(ui.IMAGE_EMPTY)
+    found = gr.State([])  # the songs' library paths, kept on the server for the player
+    results = [songs, analysis, found, player]
+    examples.select(ui.pick_example, None, image, api_visibility="private")
+    image.change(ui.clear_songs, None, results, queue=False, api_visibility="private").then(
+        ui.preview_photo, image, preview, api_name="preview_photo"
     )
-    pick.change(ui.play_library_song, [pick, library], player, api_name="play_library_song")
+    run.click(ui.clear_songs, None, results, queue=False, api_visibility="private").then(
+        ui.recommend_songs, [image, text, catalog, library, top, reader], results, api_name="recommend"
+    )
+    songs.select(ui.play_library_song, [found, library], player, api_visibility="private")
 
 
 def models_tab() -> None:
     table = gr.Dataframe(
         value=ui.models_table,
         headers=list(ui.MODEL_COLUMNS),
-        column_widths=["12%", "16%", "11%", "33%", "16%", "12%"],
+        column_widths=["14%", "24%", "24%", "22%", "16%"],
         label="Models",
         wrap=True,
         interactive=False,
-        max_height=1200,
+        max_height=2000,
     )
+    gr.Markdown("#### Details: where each model comes from, and why it cannot run here")
+    details = gr.Markdown(ui.models_details)
     refresh = gr.Button("Refresh")
-    refresh.click(ui.models_table, None, table, api_name="models")
+    refresh.click(ui.models_overview, None, [table, details], api_name="models")
 
 
 def build_app() -> gr.Blocks:
@@ -152,6 +197,7 @@ def main() -> None:
         max_file_size=f"{int(settings.max_upload_mb())}mb",
         # Users see lpmc's own sentences (gr.Error); anything else is a bug, logged, never shown raw.
         show_error=False,
+        css=CSS,
     )
 
 

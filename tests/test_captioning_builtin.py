@@ -57,7 +57,9 @@ def sentences(text: str) -> set[str]:
 
 def test_select_tags_merges_synonyms_and_resolves_contradictions():
     chunk = {
-        "musicnn-mtt": scores("musicnn-mtt", guitar=0.8, female=0.6, woman=0.5, male=0.3, no_vocals=0.2),
+        "musicnn-mtt": scores(
+            "musicnn-mtt", guitar=0.8, female=0.6, woman=0.5, male=0.3, no_vocals=0.2, rock=0.4
+        ),
         "musicnn-msd": scores("musicnn-msd", rock=0.7, **{"80s": 0.6}),
         "jamendo-moodtheme": scores("jamendo-moodtheme", happy=0.05, christmas=0.3, energetic=0.04),
     }
@@ -80,6 +82,22 @@ def test_msd_genres_are_ignored_on_classical_music():
     assert select_tags(chunk, VOCABULARIES)[0] == ["violin", "jazz", "instrumental"]
 
 
+def test_a_genre_is_named_only_when_the_taggers_agree():
+    guess = {
+        "musicnn-mtt": scores("musicnn-mtt", drums=0.6),
+        "musicnn-msd": scores("musicnn-msd", jazz=0.3),  # only MSD knows jazz, and it is unsure
+    }
+    assert select_tags(guess, VOCABULARIES)[0] == ["drums"]
+    assert select_tags(guess, VOCABULARIES, previous=["jazz"])[0] == ["drums", "jazz"]  # hysteresis
+    one_sided = {
+        "musicnn-mtt": scores("musicnn-mtt", drums=0.6, ambient=0.05),
+        "musicnn-msd": scores("musicnn-msd", ambient=0.6),  # mean (0.05 + 0.6) / 2 < GENRE_AGREEMENT
+    }
+    assert select_tags(one_sided, VOCABULARIES)[0] == ["drums"]
+    one_sided["musicnn-mtt"] = scores("musicnn-mtt", drums=0.6, ambient=0.3)
+    assert select_tags(one_sided, VOCABULARIES)[0] == ["drums", "ambient"]
+
+
 def test_a_tag_heard_before_stays_down_to_the_keep_factor():
     chunk = {"musicnn-mtt": scores("musicnn-mtt", piano=0.2)}
     assert select_tags(chunk, VOCABULARIES)[0] == []
@@ -96,6 +114,17 @@ def test_steady_music_never_repeats_a_sentence_in_consecutive_chunks():
     for before, after in zip(captions, captions[1:], strict=False):
         assert not sentences(before) & sentences(after), (before, after)
     assert "piano" in captions[0] and "100 BPM" in captions[0]
+
+
+def test_a_steady_stretch_is_said_once_then_counted():
+    rows = {"musicnn-mtt": [scores("musicnn-mtt", piano=0.7)] * 5}
+    captions, _ = caption(click_track(100, 45), rows)
+    assert "piano" in captions[1]  # what carries on, once
+    assert captions[2:] == [
+        "No change for 30 s (0:00–0:30).",
+        "No change for 40 s (0:00–0:40).",
+        "No change for 45 s (0:00–0:45).",
+    ]
 
 
 def test_what_changes_is_described():
@@ -117,7 +146,7 @@ def test_silence_is_described_as_silence_whatever_the_taggers_say():
     assert all("vocal" not in text.lower() for text in captions)
     assert [chunk.tags for chunk in analysis.chunks] == [["silent"]] * 3
     assert BuiltinCaptioner().summary(analysis) == "The recording is silent."
-    assert not sentences(captions[0]) & sentences(captions[1])
+    assert captions[1:] == ["Silence for 20 s (0:00–0:20).", "Silence for 25 s (0:00–0:25)."]
 
 
 def test_near_silence_stays_near_silence():

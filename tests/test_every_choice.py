@@ -11,12 +11,14 @@ package is installed. LP-MusicCaps' weights (1.6 GB) are not here, so its entrie
 import json
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 
 from lpmc import registry
+from lpmc.captioning.export import FORMATS, export
 from lpmc.cli import main as lpmc_main
 from lpmc.tasks import (
     AUDIO_CAPTIONING,
@@ -101,6 +103,18 @@ def here(environment):
 
 
 @pytest.fixture(scope="module")
+def library(here, song, tmp_path_factory):
+    """The default library (under LPMC_CACHE_DIR) indexed with three songs by three artists."""
+    from lpmc.recommend.library import index_folder
+
+    folder = tmp_path_factory.mktemp("music")
+    for artist in ("Ann", "Bo", "Cy"):
+        (folder / artist).mkdir()
+        (folder / artist / "chord.wav").write_bytes(Path(song).read_bytes())
+    index_folder(folder, progress=False)
+
+
+@pytest.fixture(scope="module")
 def client(environment, here, tmp_path_factory):
     from gradio_client import Client
 
@@ -129,7 +143,7 @@ def via_ui(task: str, choice: str, song: str, style: str = "writing", catalog: s
             return named(r"\*\*Written by:\*\* (\S+)", provenance)
         if task in (AUDIO_CAPTIONING, TAGGING):
             model, tagger = (choice, AUTO) if task == AUDIO_CAPTIONING else ("builtin", choice)
-            *_, (rows, _, summary) = ui.caption_audio(song, model, tagger)
+            *_, (rows, _, summary, _) = ui.caption_audio(song, model, tagger)
             assert rows and rows[0][1]
             return named(
                 r"\*\*Model:\*\* (\S+)" if task == AUDIO_CAPTIONING else r"\*\*Taggram:\*\* (\S+)", summary
@@ -192,7 +206,7 @@ def via_api(client, task: str, choice: str, song: str, style: str = "writing", c
                 r"\*\*Model:\*\* (\S+)" if task == AUDIO_CAPTIONING else r"\*\*Taggram:\*\* (\S+)", summary
             )
         reader = choice if task == IMAGE_UNDERSTANDING else AUTO
-        rows, analysis, _, _ = client.predict(
+        rows, analysis, _ = client.predict(
             handle_file(str(PHOTO)), "", catalog, "default", 3, reader, api_name="/recommend"
         )
         assert len(rows["data"]) == 3
@@ -238,8 +252,8 @@ def test_every_style_writes(path, style, song, here, request):
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("catalog", ["jamendo", "pmemo"])
-def test_every_catalog_recommends(path, catalog, song, here, request):
+@pytest.mark.parametrize("catalog", ["jamendo", "pmemo", "library"])
+def test_every_catalog_recommends(path, catalog, song, here, library, request):
     assert answer(path, request, IMAGE_UNDERSTANDING, "mobilenet-v2", song, catalog=catalog) == [
         "mobilenet-v2"
     ]
@@ -255,6 +269,27 @@ def test_an_unknown_choice_lists_the_registry_s_choices(path, song, here, reques
         Refused, match="Unknown tag-captioning model 'gpt-9'. Choose one of: auto, llm-endpoint"
     ):
         answer(path, request, TAG_CAPTIONING, "gpt-9", song)
+
+
+@pytest.mark.parametrize("path", ("ui", "api"))  # the command line prints JSON or text, not files
+def test_every_download_format_is_what_export_writes(path, song, here, request):
+    from lpmc import ui
+
+    if path == "ui":
+        *_, (_, _, _, captioned) = ui.caption_audio(song, "builtin", AUTO)
+        buttons = ui.caption_downloads(captioned)
+    else:
+        from gradio_client import handle_file
+
+        client = request.getfixturevalue("client")
+        client.predict(handle_file(song), "builtin", AUTO, api_name="/caption_audio")
+        buttons = client.predict(api_name="/caption_downloads")  # the same session's captions
+    files = {
+        fmt: Path(button["value"]).read_text("utf-8") for fmt, button in zip(FORMATS, buttons, strict=True)
+    }
+    captions = json.loads(files["json"])
+    assert captions["file"] == Path(song).name and captions["chunks"][0]["text"]  # a name, never a path
+    assert all(files[fmt] == export(captions, fmt) for fmt in FORMATS)
 
 
 def test_the_walk_covers_every_registry_entry():

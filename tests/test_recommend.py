@@ -121,7 +121,9 @@ def test_results_are_diverse_explained_and_linked(cache_dir):
     assert sum("christmas" in song.tags for song in result.songs) >= 8  # the user's words lead
     assert all(reason.startswith("your words: ") for song in result.songs[:3] for reason in song.why[:1])
     data = json.loads(json.dumps(result.to_dict()))
-    assert set(data["songs"][0]) == {"title", "artist", "tags", "derived_moods", "score", "why", "url"}
+    assert set(data["songs"][0]) == {
+        *("title", "artist", "tags", "derived_moods", "score", "why", "url", "valence", "arousal")
+    }
     assert list(data["analysis"]["user_words"]) == ["christmas with the family", "christmas", "family"]
 
 

@@ -10,12 +10,13 @@ from PIL import Image
 
 from lpmc import registry
 from lpmc.audio import chunk_bounds
+from lpmc.captioning.vocabulary import canonical_tag
 from lpmc.errors import AudioError
 from lpmc.tagging import cli, load_tagger
 from lpmc.tagging.frontend import mel_filterbank
 from lpmc.tagging.result import TagResult, window_starts
 from lpmc.tagging.tagger import tag_many
-from lpmc.tagging.taggram import taggram_image
+from lpmc.tagging.taggram import choose_rows, taggram_image, word_scores
 
 TAGGER_NAMES = registry.names("tagging")
 
@@ -165,11 +166,38 @@ def test_mel_filterbank_matches_librosa():
 
 def test_taggram_image(taggers):
     result = taggers["musicnn-mtt"].tag(sine(25.0, 330.0) + noise(25.0, seed=6), SR)
-    image = taggram_image(result, top=8)
+    image = taggram_image(result, least=8)
     assert isinstance(image, Image.Image) and image.mode == "RGB"
-    assert image.width >= 800 and 300 <= image.height <= 500
+    assert 400 <= image.width <= 500 and 300 <= image.height <= 500  # fits a phone with little scaling
     pixels = np.asarray(image)
     assert pixels.std() > 20  # a real picture, not a blank canvas
+
+
+def hand_result(scores: list[list[float]], tags: list[str]) -> TagResult:
+    """Two 10 s windows of hand-written scores."""
+    return TagResult(
+        "musicnn-mtt", tags, np.array([0.0, 10.0]), np.array([10.0, 20.0]), np.array(scores), 20.0
+    )
+
+
+def test_taggram_rows_merge_synonyms_and_follow_the_shown_tags():
+    result = hand_result(
+        [[0.2, 0.6, 0.9, 0.5], [0.7, 0.1, 0.8, 0.5]], ["no vocal", "no vocals", "guitar", "80s"]
+    )
+    words, scores = word_scores(result, [(0.0, 10.0), (10.0, 20.0)], canonical_tag)
+    assert words == ["instrumental", "guitar"]  # one row for both spellings; "80s" is never said
+    np.testing.assert_allclose(scores[:, 0], [0.6, 0.7])  # synonyms at their best
+    assert choose_rows(words, scores.mean(axis=0), ["loud", "instrumental"], least=1) == ["instrumental"]
+    assert choose_rows(words, scores.mean(axis=0), ["instrumental"], least=2) == ["instrumental", "guitar"]
+
+
+def test_taggram_colours_are_on_a_fixed_scale():
+    def centre(level: float) -> np.ndarray:
+        image = np.asarray(taggram_image(hand_result([[level, level]] * 2, ["guitar", "piano"])))
+        return image[image.shape[0] // 2, image.shape[1] // 2]
+
+    assert centre(0.05).sum() < 100  # faint everywhere: dark, not stretched to the brightest colour
+    assert centre(0.95).sum() > 500
 
 
 @pytest.fixture

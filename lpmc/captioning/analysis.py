@@ -2,7 +2,8 @@
 
 Tag scores are first averaged with the neighbouring chunks' (so a tag does not flicker); then each
 tagger's tags are thresholded (instruments, voices, genres) or ranked (moods), put in the captioner's
-words (lpmc.captioning.vocabulary), and contradictions resolved. A tag heard in the chunk before needs
+words (lpmc.captioning.vocabulary), and contradictions resolved. A genre must also be agreed on by the
+taggers that know it (GENRE_AGREEMENT). A tag heard in the chunk before needs
 less evidence to stay. Silent chunks hear nothing. The song's own tags are those heard over much of it.
 """
 
@@ -38,6 +39,11 @@ TAG_RULES = {
 # even moderate evidence (below the threshold for naming it).
 NO_CLASSICAL_LABEL = {"musicnn-msd", "choi2016-cnn", "choi2016-crnn"}
 CLASSICAL_EVIDENCE = 0.15
+# A genre (style tag) is named only when the taggers agree: its score averaged over every thresholded
+# tagger whose vocabulary has it (a tagger's synonyms count once, at their best) is at least this. One
+# tagger's weak genre guess (MSD hears "jazz" at 0.3 in orchestral game music while MTT hears no genre)
+# is not enough; a genre only one tagger knows needs that tagger's score alone to reach it.
+GENRE_AGREEMENT = 0.4
 # Moods are ranked, not thresholded (the mood model's probabilities are low and uncalibrated).
 MOODS_PER_CHUNK = 2
 # Hysteresis, so tags near a threshold do not flicker from chunk to chunk: a tag heard in the chunk before
@@ -109,6 +115,12 @@ def analyse_song(
     return SongAnalysis(chunks, song, song_level_tags(chunks))
 
 
+def heard_word(model: str, tag: str) -> str | None:
+    """What a chunk's heard tags call `model`'s `tag`: a mood word for the mood tagger, the captioner's
+    word for the others; None for a tag never said."""
+    return mood_family(tag) if model == MOOD_TAGGER else canonical_tag(tag)
+
+
 def select_tags(
     scores_by_model: dict[str, np.ndarray],
     tags_by_model: dict[str, list[str]],
@@ -116,12 +128,14 @@ def select_tags(
 ) -> tuple[list[str], list[str]]:
     """Grounded (tags, moods) from tag probabilities: per tagger (T,) scores and names -> canonical words.
 
-    Thresholded taggers follow TAG_RULES; a tag in `previous` (the chunk before) stays down to
-    KEEP_FACTOR x its threshold, so a tag hovering near the threshold does not come and go every chunk.
+    Thresholded taggers follow TAG_RULES; a genre must also reach GENRE_AGREEMENT across the taggers. A tag
+    in `previous` (the chunk before) stays down to KEEP_FACTOR x its thresholds, so a tag hovering near a
+    threshold does not come and go every chunk.
     Contradictions (vocals and instrumental, male and female vocals) keep the better-scored side. The mood
     tagger contributes its MOODS_PER_CHUNK best mood words, previous moods ranked up by MOOD_KEEP_BONUS.
     """
     scored: dict[str, float] = {}
+    agreement = genre_agreement(scores_by_model, tags_by_model)
     for model, rule in TAG_RULES.items():
         if model not in scores_by_model:
             continue
@@ -133,16 +147,34 @@ def select_tags(
             tag = canonical_tag(tags_by_model[model][index])
             if tag in skipped:
                 continue
-            threshold = rule.threshold * (KEEP_FACTOR if tag in previous else 1.0)
+            keep = KEEP_FACTOR if tag in previous else 1.0
             if scores[index] < rule.threshold * KEEP_FACTOR or kept == rule.max_tags:
                 break
-            if tag is not None and scores[index] >= threshold:
+            if tag in agreement and agreement[tag] < GENRE_AGREEMENT * keep:
+                continue
+            if tag is not None and scores[index] >= rule.threshold * keep:
                 scored[tag] = max(scored.get(tag, 0.0), float(scores[index]))
                 kept += 1
     _resolve_contradictions(scored)
     tags = sorted(scored, key=scored.get, reverse=True)
     moods = _rank_moods(scores_by_model.get(MOOD_TAGGER), tags_by_model.get(MOOD_TAGGER, []), previous)
     return tags, moods
+
+
+def genre_agreement(
+    scores_by_model: dict[str, np.ndarray], tags_by_model: dict[str, list[str]]
+) -> dict[str, float]:
+    """Each genre's score averaged over the thresholded taggers (TAG_RULES) whose vocabulary has it."""
+    scores_by_genre: dict[str, list[float]] = {}
+    for model in TAG_RULES.keys() & scores_by_model.keys():
+        best: dict[str, float] = {}
+        for tag, score in zip(tags_by_model[model], scores_by_model[model], strict=True):
+            genre = canonical_tag(tag)
+            if genre in style_tags():
+                best[genre] = max(best.get(genre, 0.0), float(score))
+        for genre, score in best.items():
+            scores_by_genre.setdefault(genre, []).append(score)
+    return {genre: float(np.mean(scores)) for genre, scores in scores_by_genre.items()}
 
 
 def _hears_classical(scores_by_model: dict[str, np.ndarray], tags_by_model: dict[str, list[str]]) -> bool:

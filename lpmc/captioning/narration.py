@@ -2,13 +2,17 @@
 
 A chunk unlike the one before (or the first with sound) is described afresh by the Tags tab's writer
 from its heard tags and measured words; the first chunk with sound also states the song's tempo and key.
-A chunk like the one before says what changed ("The drums come in; the tempo picks up to 128 BPM.") or,
-when nothing clearly did, what carries on. Two consecutive captions never share a sentence word for word.
-A silent chunk is called silent and nothing else.
+A chunk like the one before says what changed ("The drums come in; the tempo picks up to 128 BPM."). When
+nothing clearly did, the first such chunk says what carries on, and the next ones count the steady stretch
+since the last described chunk ("No change for 40 s (0:50–1:30).") instead of cycling stock phrases that
+would suggest something happened. Two consecutive captions never share a sentence word for word. A silent
+chunk is called silent and nothing else.
 """
 
+import math
 from collections.abc import Iterator
 
+from lpmc.audio import format_timestamp
 from lpmc.captioning import descriptors as measure
 from lpmc.captioning.analysis import ChunkAnalysis, SongAnalysis, sound_words
 from lpmc.captioning.vocabulary import part_tags, style_tags
@@ -26,10 +30,7 @@ PART_CONTINUATIONS = (
     "The {parts} {continues}{mood}.",
 )
 STYLE_CONTINUATIONS = ("The {style} passage continues{mood}.", "It stays in the same {style} vein{mood}.")
-SILENCE_CONTINUATIONS = {
-    "silent": ("Silence continues.", "Still silent."),
-    "near silent": ("Near silence continues.", "Still near silent."),
-}
+SILENCE_WORDS = {"silent": "Silence", "near silent": "Near silence"}
 PLAIN_CONTINUATIONS = ("The music continues{mood}.", "It goes on in the same way{mood}.")
 
 
@@ -37,10 +38,17 @@ def narrate_chunks(analysis: SongAnalysis) -> Iterator[str]:
     """One caption per chunk, in order, each as soon as it is written (it depends on the chunks before)."""
     previous: ChunkAnalysis | None = None
     previous_text = ""
+    steady_since, steady_chunks = 0.0, 0  # start of the stretch without change; chunks in it after the first
     # The first chunk with sound also states the song's tempo and key.
     first_sound = next((i for i, chunk in enumerate(analysis.chunks) if not chunk.silence), -1)
     for index, chunk in enumerate(analysis.chunks):
-        draft = _caption(chunk, previous, analysis.song, index, states_song=index == first_sound)
+        draft = _caption(chunk, previous, analysis.song, states_song=index == first_sound)
+        if draft:
+            steady_since, steady_chunks = chunk.start, 0
+        else:
+            steady_chunks += 1
+            first_steady = steady_chunks == 1 and not chunk.silence
+            draft = continuation(chunk, variant=index) if first_steady else unchanged(chunk, steady_since)
         text = _differ_from(draft, previous_text, chunk)
         yield text
         previous, previous_text = chunk, text
@@ -58,11 +66,11 @@ def _caption(
     chunk: ChunkAnalysis,
     previous: ChunkAnalysis | None,
     song: measure.Descriptors,
-    index: int,
     states_song: bool,
 ) -> str:
+    """The chunk described afresh or by what changed; "" when nothing clearly changed."""
     if chunk.silence:
-        return "Silence." if chunk.silence == "silent" else "Near silence."
+        return "" if previous and previous.silence == chunk.silence else SILENCE_WORDS[chunk.silence] + "."
     if (
         previous is None
         or previous.silence
@@ -70,7 +78,7 @@ def _caption(
     ):
         tags = _fresh_tags(chunk, song, states_song)
         return paragraph([write_caption(tags, style="writing"), dynamics_sentence(chunk.measured)])
-    return describe_changes(chunk, previous, song) or continuation(chunk, variant=index)
+    return describe_changes(chunk, previous, song)
 
 
 def _fresh_tags(chunk: ChunkAnalysis, song: measure.Descriptors, states_song: bool) -> list[str]:
@@ -159,17 +167,23 @@ def continuation(chunk: ChunkAnalysis, variant: int = 0) -> str:
     return sentence(text)
 
 
+def unchanged(chunk: ChunkAnalysis, since: float) -> str:
+    """The steady stretch from `since` to the end of `chunk`, e.g. "No change for 40 s (0:50–1:30).";
+    the end is rounded up as in the chunk's time stamp."""
+    end = math.ceil(chunk.end)
+    what = SILENCE_WORDS.get(chunk.silence, "No change")
+    return f"{what} for {round(end - since)} s ({format_timestamp(since)}–{format_timestamp(end)})."
+
+
 def _differ_from(text: str, previous_text: str, chunk: ChunkAnalysis) -> str:
-    """`text` without the sentences the previous caption already had; a fresh continuation if none is left."""
+    """`text` without the sentences the previous caption already had; a fresh continuation if none is left
+    (silent chunks never get here: their captions are "Silence." or a stretch, which always differ)."""
     previous_sentences = set(split_sentences(previous_text))
     kept = [part for part in split_sentences(text) if part not in previous_sentences]
     if kept:
         return paragraph(kept)
-    if chunk.silence:
-        fallbacks = SILENCE_CONTINUATIONS[chunk.silence]
-    else:
-        count = len(PART_CONTINUATIONS) + len(STYLE_CONTINUATIONS)
-        fallbacks = [continuation(chunk, variant) for variant in range(count)]
+    count = len(PART_CONTINUATIONS) + len(STYLE_CONTINUATIONS)
+    fallbacks = [continuation(chunk, variant) for variant in range(count)]
     fresh = [candidate for candidate in fallbacks if not set(split_sentences(candidate)) & previous_sentences]
     return fresh[0] if fresh else fallbacks[-1]
 

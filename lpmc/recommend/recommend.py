@@ -48,6 +48,8 @@ class SongResult:
     url: str | None = None
     path: str | None = None
     source: str | None = None  # the catalog the song comes from, when several were merged ("all")
+    valence: float | None = None  # the song's point on the mood plane (0..1), None when unknown
+    arousal: float | None = None
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Recommendation:
         songs = []
         for song in self.songs:
             row = asdict(song)
-            for key in ("url", "path", "source"):
+            for key in ("url", "path", "source", "valence", "arousal"):
                 if row[key] is None:
                     del row[key]
             songs.append(row)
@@ -93,6 +95,7 @@ def recommend(
         raise InputError(f"The number of songs must be between 1 and {MAX_TOP}; got {top}.")
     analysis = analyze_image(image, text, reader)
     songs = _open_catalog(catalog, library)
+    text = " ".join(text.split())
     ranked = rank(analysis, songs, top)
     return Recommendation(analysis, ranked, songs.name, songs.credit, embedder_name())
 
@@ -247,7 +250,8 @@ def _result(
         [shown for _, shown in named],
     )
     valence, arousal = catalog.positions[i]
-    if not np.isnan(valence):
+    known = not np.isnan(valence)
+    if known:
         source = "derived " if catalog.derived_moods[i] else ""
         song_mood = f"valence {valence:.2f}, arousal {arousal:.2f}"
         why.append(f"{source}mood {song_mood} vs {wanted[2]} {wanted[0]:.2f}, {wanted[1]:.2f}")
@@ -265,4 +269,6 @@ def _result(
         url=link if kind == "url" else None,
         path=link if kind == "path" else None,
         source=catalog.sources[i] if catalog.sources else None,
+        valence=round(float(valence), 3) if known else None,
+        arousal=round(float(arousal), 3) if known else None,
     )
