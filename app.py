@@ -11,7 +11,10 @@ import gradio as gr
 from lpmc import runtime, settings, ui
 from lpmc.tasks import AUDIO_CAPTIONING, AUTO, IMAGE_UNDERSTANDING, TAG_CAPTIONING, TAGGING
 from lpmc.text import STYLES
+from lpmc.text.prompts import DEFAULT_LANGUAGE
 
+# Tags requests answered at once; each costs milliseconds unless it waits on an LLM.
+TAGS_CONCURRENCY = 8
 # Every hour, delete uploads and results older than a day from Gradio's cache (seconds).
 UPLOAD_CLEANUP = (3600, 86400)
 # Table cells in the page's font: Gradio's monospace makes captions and reasons wide and tall.
@@ -36,6 +39,9 @@ def tags_tab() -> None:
             )
             style = gr.Radio(list(STYLES), value="writing", label="Prompt style")
             backend = model_dropdown(TAG_CAPTIONING, "Backend")
+            language = gr.Textbox(
+                label="Caption language (LLM backends)", value=DEFAULT_LANGUAGE, max_lines=1, max_length=40
+            )
             show_prompt = gr.Checkbox(label="Show the prompt", value=False)
             write = gr.Button("Write caption", variant="primary")
         with gr.Column(min_width=300):
@@ -46,7 +52,15 @@ def tags_tab() -> None:
     results = [caption, provenance, prompt]
     gr.on(
         [write.click, tags.submit], ui.clear_tags, None, results, queue=False, api_visibility="private"
-    ).then(ui.caption_tags, [tags, style, backend, show_prompt], results, api_name="tags_to_caption")
+    ).then(
+        ui.caption_tags,
+        [tags, style, backend, show_prompt, language],
+        results,
+        api_name="tags_to_caption",
+        # More than the queue's default: an LLM that hangs holds at most LPMC_LLM_CONCURRENCY of these, and
+        # the other requests still get an answer (the next backend, or "busy") within LPMC_LLM_TIMEOUT.
+        concurrency_limit=TAGS_CONCURRENCY,
+    )
 
 
 def audio_tab() -> None:

@@ -295,3 +295,20 @@ def test_every_download_format_is_what_export_writes(path, song, here, request):
 def test_the_walk_covers_every_registry_entry():
     walked = {choice for _, choice in CHOICES}
     assert set(registry.MODELS) <= walked
+
+
+@pytest.mark.parametrize("path", ["ui", "api"])
+def test_the_caption_language_reaches_the_llm_prompt(path, song, here, request, endpoint):
+    if path == "ui":
+        from lpmc import ui
+
+        _, provenance, prompt = ui.caption_tags(TAGS, "writing", "llm-endpoint", True, "Korean")
+        prompt = prompt["value"]
+    else:
+        client = request.getfixturevalue("client")
+        _, provenance, prompt = client.predict(
+            TAGS, "writing", "llm-endpoint", True, "Korean", api_name="/tags_to_caption"
+        )
+        prompt = prompt["value"]
+    assert "Write the description in Korean." in prompt and "llm-endpoint" in provenance
+    assert "Write the description in Korean." in endpoint.requests[-1]["body"]["messages"][1]["content"]
