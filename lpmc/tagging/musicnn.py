@@ -26,7 +26,10 @@ from lpmc.tagging.tagger import Tagger
 FRONT_END = MelFrontEnd(sample_rate=16_000, resample_method="kaiser_best", fmax=8000.0)
 PATCH_FRAMES = 187  # 3 s: floor((48000 - 256) / 256) + 1
 HOP_FRAMES = 187  # musicnn's default: consecutive patches, the tail that does not fill one is dropped
-BATCH_SIZE = 16
+# Patches per pass: the 7 x 38 conv's output is 9 MB per patch, and glibc serves blocks over 32 MB with fresh
+# pages that fault in on every pass (batches of 16 spent as much CPU time in the kernel as in the convs,
+# bench/tagging.py); batches of 2 stay under it and reuse freed memory.
+BATCH_SIZE = 2
 BN_EPS = 1e-3
 LOG_GAIN = 10_000.0  # log10(10000 * power + 1)
 TIMBRAL = ("conv2d", "conv2d_1")  # kernels 7 x 38 and 7 x 67 (time x mel), time padding 3 + 3
