@@ -40,7 +40,7 @@ def tags_tab() -> None:
             style = gr.Radio(list(STYLES), value="writing", label="Prompt style")
             backend = model_dropdown(TAG_CAPTIONING, "Backend")
             language = gr.Textbox(
-                label="Caption language (LLM backends)", value=DEFAULT_LANGUAGE, max_lines=1, max_length=40
+                label="Caption language (for LLMs)", value=DEFAULT_LANGUAGE, max_lines=1, max_length=40
             )
             show_prompt = gr.Checkbox(label="Show the prompt", value=False)
             write = gr.Button("Write caption", variant="primary")
