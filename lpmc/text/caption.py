@@ -122,10 +122,10 @@ def tags_to_caption(
     cannot write (with "auto" the next one in the registry's order writes instead, and `note` says why)."""
     if style not in prompts.STYLES:
         raise InputError(f"Unknown style '{style}'. Choose one of: {', '.join(prompts.STYLES)}.")
-    registry.canonical(TAG_CAPTIONING, backend)  # an unknown backend is refused before any work
+    # An unknown backend is refused before any work; only "auto" may ask a model a second time.
+    rewrite = registry.canonical(TAG_CAPTIONING, backend) == AUTO
     language = clean_language(language)
     tags, warnings = clean_tags(tags)
-    rewrite = registry.canonical(TAG_CAPTIONING, backend) == AUTO
 
     def write(model) -> Caption:
         caption = checked(tags, model.write(tags, style, on_text, language))

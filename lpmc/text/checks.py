@@ -69,7 +69,7 @@ BPM = re.compile(r"\b(\d{2,3})\s*(?:bpm|beats per minute)\b")
 VOICE_PATTERNS = {
     "vocal": re.compile(
         r"\b(?:sings?|singing|sung|singers?|vocals?|vocalists?|voices?|raps?|rapping|rappers?|lyrics"
-        r"|choir|crooning|crooner)\b(?!-(?:like|free))"
+        r"|choir|crooning|crooner|soprano|alto|tenor|baritone)\b(?!-(?:like|free))"
     ),
     "instrumental": re.compile(
         r"\binstrumental (?:song|piece|track|music|version|composition|tune|number|work)\b"
@@ -178,20 +178,28 @@ def readings(tag: str) -> list[str]:
     return list(dict.fromkeys([tag, lexicon.written_form(tag)]))
 
 
+def kept_as_written(tag: str, caption_text: str) -> bool:
+    """Whether a tag not in English words (another language, emoji) is in the caption exactly as typed."""
+    if script.text_kind(tag) == script.ENGLISH:
+        return False  # English is compared word by word: "pop" is not in "popular"
+    return (
+        unicodedata.normalize("NFC", tag).casefold() in unicodedata.normalize("NFC", caption_text).casefold()
+    )
+
+
 def expressed_tags(
     tags: list[str], caption_text: str, use_embeddings: bool, contradicted: set[str] = frozenset()
 ) -> set[str]:
     """The tags the caption says in words, or by meaning unless it contradicts them (an opposite is close
     in MiniLM space: "fast tempo" ~ "slow tempo")."""
-    text = unicodedata.normalize("NFC", caption_text).casefold()
     words = caption_words(caption_text)
     expressed = {
         tag
         for tag in tags
-        if unicodedata.normalize("NFC", tag).casefold() in text
+        if kept_as_written(tag, caption_text)
         or any(said_in_words(reading, words) for reading in readings(tag))
     }
-    unread = [tag for tag in tags if tag not in expressed | contradicted and readings(tag)]
+    unread = [tag for tag in tags if tag not in (expressed | contradicted) and readings(tag)]
     if unread and use_embeddings:
         expressed |= expressed_by_meaning(unread, caption_text)
     return expressed
@@ -275,13 +283,13 @@ def claims(text: str, is_tag: bool = False) -> list[Claim]:
 
 
 def tag_only_claims(tag: str) -> list[Claim]:
-    """What a tag says in fewer words than a sentence would: "slow", "instrumental hip hop"."""
+    """What a tag says in fewer words than a sentence would: "slow", "weird instrumental"."""
     found = []
     bare_tempo = TAG_TEMPO.match(tag)
     if bare_tempo:
         pace = "fast" if bare_tempo.group(1) == "quick" else bare_tempo.group(1)
         found.append(Claim(TEMPO, frozenset([pace]), bare_tempo.group(1)))
-    if tag.startswith("instrumental") or lexicon.lexicon_category(tag) == lexicon.INSTRUMENTAL:
+    if re.search(r"\binstrumental\b", tag) or lexicon.lexicon_category(tag) == lexicon.INSTRUMENTAL:
         found.append(Claim(VOICE, frozenset(["instrumental"]), "instrumental"))
     return found
 

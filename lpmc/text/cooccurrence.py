@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lpmc.text import lexicon
+from lpmc.text.checks import contradictions
 
 # An unseen input tag borrows the statistics of a known tag at least this similar.
 MIN_MATCH_SIMILARITY = 0.7
@@ -77,7 +78,8 @@ class CooccurrenceModel:
 
 def compatible(tags: list[str], candidates: list[str]) -> list[str]:
     """Candidates that do not contradict the tags: no second tempo, key or quality; no "instrumental" for a
-    song with vocals, no vocals for an instrumental."""
+    song with vocals, no vocals for an instrumental; nothing the caption checks find opposite to a tag or
+    to a candidate kept before it ("rock" for a reggae song, "groovy" for a sad one)."""
     given = set(lexicon.classify(tags))
     taken = given & SINGLE_VALUED
     if lexicon.VOCAL in given:
@@ -86,7 +88,7 @@ def compatible(tags: list[str], candidates: list[str]) -> list[str]:
         taken.add(lexicon.VOCAL)
     kept = []
     for candidate, category in zip(candidates, lexicon.classify(candidates), strict=True):
-        if category not in taken:
+        if category not in taken and not contradictions([*tags, *kept], candidate)[0]:
             kept.append(candidate)
             taken |= {category} & SINGLE_VALUED
     return kept

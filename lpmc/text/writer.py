@@ -9,6 +9,7 @@ Each clause puts a word where its part of speech fits ("It sounds smoky.", "It e
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lpmc.text import english, lexicon, script
@@ -153,7 +154,10 @@ def features_clause(groups: Groups) -> tuple[str, list[str]]:
     instruments = [with_article(instrument) for instrument in groups[lexicon.INSTRUMENT]]
     first, rest = instruments[:INSTRUMENTS_PER_SENTENCE], instruments[INSTRUMENTS_PER_SENTENCE:]
     if vocals and first:
-        singers = all(english.head_word(vocal) in SINGER_HEADS for vocal in groups[lexicon.VOCAL])
+        singers = all(
+            english.head_word(vocal) in SINGER_HEADS and "instrumental" not in vocal.lower()
+            for vocal in groups[lexicon.VOCAL]
+        )
         link = "singing over" if singers else "along with"
         return f"{join(vocals)} {link} {join(first)}", rest
     return join(vocals or first), rest
@@ -355,9 +359,10 @@ def kept_as_written(groups: Groups) -> list[str]:
     return emoji + ([f"{join(foreign)} (kept as written)"] if foreign else [])
 
 
-def unnamed_phrase(groups: Groups) -> str:
-    """What a caption with no known tag says of the song: 'described as banger', 'tagged 🎻 (violin)'."""
-    others, kept = groups[lexicon.OTHER], kept_as_written(groups)
+def unnamed_phrase(groups: Groups, more: Sequence[str] = ()) -> str:
+    """What a one-sentence caption says of the tags no clause places (and of `more`): 'described as
+    banger', 'tagged 🎻 (violin)'."""
+    others, kept = [*groups[lexicon.OTHER], *more], kept_as_written(groups)
     return join([f"described as {join(others)}" if others else "", f"tagged {join(kept)}" if kept else ""])
 
 
@@ -432,13 +437,12 @@ def write_summary(groups: Groups) -> str:
         found.adjectives = []
     if features or more_instruments:
         subject += f" with {join([features, *more_instruments])}"
-    unnamed = unnamed_phrase(groups)
+    unnamed = unnamed_phrase(groups, unnamed_instrumental(groups))
     bare = not (names_the_music(groups) or features)
     if bare and unnamed:
         subject, unnamed, bare = f"{subject} {unnamed}", "", False
     rest = split_genres(groups)[1]
     places = [context_phrase(tag) for tag in groups[lexicon.CONTEXT]]
-    extra = unnamed_instrumental(groups)
     clauses = [
         f"blending in {join(rest)}" if rest else "",
         tempo_clause(groups, lead="it"),
@@ -449,7 +453,6 @@ def write_summary(groups: Groups) -> str:
         absence_clause(groups),
         f"fit to be played {join(places, 'or')}" if places else "",
         f"also {unnamed}" if unnamed else "",
-        f"also described as {join(extra)}" if extra else "",
     ]
     clauses = [clause for clause in clauses if clause]
     if bare and clauses and clauses[0].startswith("it "):
@@ -461,7 +464,7 @@ def write_paraphrase(groups: Groups) -> str:
     """The same facts in livelier, freer wording."""
     features, more_instruments = features_clause(groups)
     subject = subject_phrase(groups)
-    unnamed = not (names_the_music(groups) or features) and unnamed_phrase(groups)
+    unnamed = "" if names_the_music(groups) or features else unnamed_phrase(groups)
     if unnamed:
         subject += f" {unnamed}"
     sentences = [f"Picture {subject}" + (f" built around {features}" if features else "") + "."]
