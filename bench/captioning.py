@@ -1,195 +1,251 @@
-"""Captioning speed, in seconds of compute per minute of audio (medians of repeated runs).
+"""Captioning speed as a user waits for it, and LP-MusicCaps against upstream's generate, in one run.
 
-    python bench/captioning.py [--repeats 3] [--threads 2] [--baseline-threads 1] [--int8] [--skip-builtin]
+    python bench/captioning.py [--repeats 3] [--stages] [--skip-builtin] [--skip-lp]
+                               [--policies PASSIVE,ACTIVE] [--int8]
 
-(a) The built-in captioner: `lpmc.captioning.pipeline.caption_audio(model="builtin")` on a 3-minute synthetic
-    song (decoding excluded: the audio is given as an array; taggers, descriptors and writing included).
+(a) The built-in captioner on a real recording: the shipped example (assets/examples/caribbean_excerpt.ogg,
+    25 s of a Caribbean band) looped to 3:00 and saved as OGG Vorbis, 44.1 kHz stereo.
+    - end to end: `python -m lpmc caption SONG --model builtin --json` in a fresh process (process start,
+      imports, model load, decoding, taggers, descriptors, writing), median wall and CPU seconds;
+    - batch: `python -m lpmc caption SONG SONG SONG ...`, the seconds each song after the first adds;
+    - `--stages`: a fresh process calls the pipeline's steps in the pipeline's order and times each.
 (b) LP-MusicCaps at bart-base size with random weights: 6 chunks (60 s), beam 5, max_length 128. Ours
     (`LpMusicCaps.generate_ids`) against an upstream-style baseline on the same model and input: eager
     attention, torch.no_grad and transformers' `generate`, called as upstream's BartCaptionModel.generate
     does (plus the search settings transformers 4.26.1 took from the bart-base config, which 5.x no longer
     does). The ids must be identical. Random weights rarely emit EOS, so every row runs to max_length (the
-    worst case). `--baseline-threads 1` also times the baseline with 1 thread, as upstream was measured.
+    worst case). OpenMP reads its wait policy when torch loads, so each policy runs in its own process;
+    in it the two contenders alternate, so both see the same load from other processes.
 
-OpenMP's waiting matters on a shared machine: libgomp spin-waits by default, and with other processes on the
-cores that made both contenders 2-10x slower here (GOMP_SPINCOUNT=10000 still 2x). OMP_WAIT_POLICY=PASSIVE
-sleeps at once: robust under contention, ~15% slower on an idle machine (every small op pays a wake-up).
-This script sets PASSIVE unless the environment says otherwise, for both contenders, and prints it.
+Wall times depend on what else runs on the cores (the load average is printed); CPU seconds (all threads)
+show the work done.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when torch loads libgomp
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-from transformers.modeling_outputs import BaseModelOutput  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from lpmc.audio import CHUNK_SAMPLES, SAMPLE_RATE  # noqa: E402
-from lpmc.captioning.lp_music_caps.checkpoint import build_model  # noqa: E402
-from lpmc.captioning.lp_music_caps.model import LpMusicCaps  # noqa: E402
-from lpmc.captioning.lp_music_caps.search import BOS_ID, DECODER_START_ID, EOS_ID  # noqa: E402
+from common import PROJECT_DIR, SONG_SECONDS, looped_example, machine_line, run_timed
 
 N_CHUNKS = 6  # 60 s of audio
 NUM_BEAMS = 5
 MAX_LENGTH = 128
-BUILTIN_SECONDS = 180
-BUILTIN_SAMPLE_RATE = 22050
+BATCH_SONGS = 3
 # What transformers 4.26.1 read from the bart-base config when upstream called generate().
 CONFIG_SEARCH_SETTINGS = {
     "no_repeat_ngram_size": 3,
     "early_stopping": True,
-    "forced_bos_token_id": BOS_ID,
-    "forced_eos_token_id": EOS_ID,
+    "forced_bos_token_id": 0,
+    "forced_eos_token_id": 2,
     "length_penalty": 1.0,
 }
 
 
-def synthetic_song(seconds: float, sr: int, seed: int = 0) -> np.ndarray:
-    """Deterministic music-like mono audio (n,): a chord progression of harmonic tones over a kick pattern."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * sr)) / sr
-    roots = 110.0 * 2 ** (np.array([0, 5, 7, 3]) / 12)
-    root = roots[(t // 2).astype(int) % len(roots)]
-    tones = sum(np.sin(2 * np.pi * root * ratio * h * t) / h for ratio in (1, 1.25, 1.5) for h in (1, 2, 3))
-    beat_phase = (t * 2) % 1.0  # 120 BPM
-    kick = np.sin(2 * np.pi * 60 * t) * np.exp(-beat_phase * 30)
-    audio = 0.1 * tones + 0.5 * kick + 0.01 * rng.standard_normal(t.size)
-    return (audio / np.abs(audio).max() * 0.8).astype(np.float32)
+def caption_command(*songs: Path) -> list[str]:
+    return [sys.executable, "-m", "lpmc", "caption", *map(str, songs), "--model", "builtin", "--json"]
 
 
-def upstream_generate(model: LpMusicCaps, chunks: torch.Tensor) -> torch.Tensor:
-    """Upstream BartCaptionModel.generate (beam search branch), as captioning.py runs it under no_grad."""
-    with torch.no_grad():
-        audio_embs = model.audio_encoder(chunks)
-        encoder_outputs = model.bart.model.encoder(input_ids=None, inputs_embeds=audio_embs, return_dict=True)
-        start = torch.full((len(chunks), 1), DECODER_START_ID)
-        return model.bart.generate(
-            input_ids=None,
-            attention_mask=None,
-            decoder_input_ids=start,
-            decoder_attention_mask=torch.ones_like(start),
-            encoder_outputs=BaseModelOutput(last_hidden_state=encoder_outputs.last_hidden_state),
-            max_length=MAX_LENGTH,
-            min_length=2,
-            num_beams=NUM_BEAMS,
-            repetition_penalty=1.0,
-            **CONFIG_SEARCH_SETTINGS,
+def median_runs(runs: list[tuple[float, float, str]]) -> tuple[float, float]:
+    return statistics.median(run[0] for run in runs), statistics.median(run[1] for run in runs)
+
+
+def bench_builtin(song: Path, repeats: int) -> None:
+    print(f"(a) built-in captioner, {song.name} (the shipped example looped to {SONG_SECONDS // 60}:00)")
+    single = [run_timed(caption_command(song)) for _ in range(repeats)]
+    wall, cpu = median_runs(single)
+    print(f"  end to end, python -m lpmc caption (median of {repeats}): {wall:.2f} s wall, {cpu:.2f} s CPU")
+    batch = [run_timed(caption_command(*[song] * BATCH_SONGS)) for _ in range(repeats)]
+    batch_wall, batch_cpu = median_runs(batch)
+    print(
+        f"  batch of {BATCH_SONGS}: {batch_wall:.2f} s wall; each song after the first "
+        f"{(batch_wall - wall) / (BATCH_SONGS - 1):.2f} s wall, "
+        f"{(batch_cpu - cpu) / (BATCH_SONGS - 1):.2f} s CPU"
+    )
+
+
+def bench_stages(song: Path) -> None:
+    """Per-stage wall and CPU seconds of one caption, the first stage counted from the process's start."""
+    spawned = time.time()
+    _, _, out = run_timed([sys.executable, __file__, "--stages-child", str(song)])
+    print(f"  stages (one fresh process; {'wall':>6} {'CPU':>6} seconds)")
+    previous = spawned
+    for name, at, cpu in json.loads(out):
+        print(f"    {name:<44} {at - previous:6.2f} {cpu:6.2f}")
+        previous = at
+    print(f"    {'total':<44} {previous - spawned:6.2f}")
+
+
+def stages_child(song: Path) -> None:
+    """The pipeline's steps for `python -m lpmc caption SONG --model builtin`, in its order, each timed."""
+    marks, cpu_before = [], 0.0
+
+    def mark(name: str) -> None:
+        nonlocal cpu_before
+        cpu = time.process_time()
+        marks.append((name, time.time(), cpu - cpu_before))
+        cpu_before = cpu
+
+    sys.path.insert(0, str(PROJECT_DIR))
+    from lpmc import runtime
+
+    runtime.setup()
+    from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, resample
+    from lpmc.captioning import builtin, pipeline
+    from lpmc.captioning.analysis import analyse_song
+    from lpmc.tagging import load_tagger
+    from lpmc.tagging.tagger import tag_many
+
+    mark("process start, imports")
+    captioner, _ = pipeline.load_captioner("builtin")
+    taggers = [load_tagger(name) for name in builtin.taggers()]
+    mark("model load")
+    decoded = decode_audio_checked(song)
+    mark(f"decoding ({decoded.sr} Hz)")
+    audio = resample(decoded.samples, decoded.sr, SAMPLE_RATE, pipeline.RESAMPLE_METHOD)
+    mark(f"resampling to {SAMPLE_RATE} Hz")
+    groups: dict = {}
+    for tagger in taggers:  # as the pipeline: taggers that hear alike share a spectrogram
+        groups.setdefault(tagger.front_end, []).append(tagger)
+    tag_results = {}
+    for group in groups.values():
+        tag_results.update(
+            {
+                tagger.name: found
+                for tagger, found in zip(group, tag_many(group, audio, SAMPLE_RATE), strict=True)
+            }
         )
+        mark("taggers " + " + ".join(tagger.name for tagger in group))
+    analysis = analyse_song(audio, SAMPLE_RATE, chunk_bounds(decoded.samples.size / decoded.sr), tag_results)
+    mark("analysis (descriptors, tag selection)")
+    builtin.BuiltinCaptioner().summary(analysis)
+    list(captioner.caption_chunks(audio, analysis, 1))
+    mark("narration (chunk captions, summary)")
+    print(json.dumps(marks))
 
 
-def timed(function, repeats: int) -> tuple[list[float], object]:
-    """Wall times of `repeats` calls and the last result."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
-def report(label: str, times: list[float], minutes: float) -> float:
-    per_minute = statistics.median(times) / minutes
-    runs = ", ".join(f"{t:.1f}" for t in times)
-    print(f"  {label:<34} {per_minute:6.2f} s per minute of audio   (runs, s: {runs})")
-    return per_minute
-
-
-def bench_builtin(repeats: int) -> None:
-    print(
-        f"(a) built-in captioner, {BUILTIN_SECONDS // 60}-minute synthetic song at {BUILTIN_SAMPLE_RATE} Hz"
-    )
-    try:
-        from lpmc.captioning.pipeline import caption_audio
-    except ImportError as error:
-        print(f"built-in captioner: not available yet ({error})")
-        return
-    audio = synthetic_song(BUILTIN_SECONDS, BUILTIN_SAMPLE_RATE, seed=1)
-    start = time.perf_counter()
-    result = caption_audio(audio, BUILTIN_SAMPLE_RATE, model="builtin")
-    print(
-        f"  first call (loads the models): {time.perf_counter() - start:.1f} s, {len(result.chunks)} chunks"
-    )
-    times, _ = timed(lambda: caption_audio(audio, BUILTIN_SAMPLE_RATE, model="builtin"), repeats)
-    report("built-in captioner", times, BUILTIN_SECONDS / 60)
-
-
-def bench_lp_music_caps(repeats: int, threads: int, baseline_threads: int | None, int8: bool) -> None:
+def bench_lp_music_caps(repeats: int, policies: list[str], int8: bool) -> None:
     print(
         f"(b) LP-MusicCaps bart-base, random weights, {N_CHUNKS} chunks ({N_CHUNKS * 10} s), "
-        f"beam {NUM_BEAMS}, max_length {MAX_LENGTH}, torch threads {threads}"
+        f"beam {NUM_BEAMS}, max_length {MAX_LENGTH}, torch threads 2; median of {repeats} alternating runs"
     )
+    for policy in policies:
+        command = [sys.executable, __file__, "--lp-child", "--repeats", str(repeats)] + ["--int8"] * int8
+        _, _, out = run_timed(command, OMP_WAIT_POLICY=policy)
+        found = json.loads(out)
+        upstream, ours = statistics.median(found["upstream"]), statistics.median(found["ours"])
+        print(
+            f"  OMP_WAIT_POLICY={policy:<7} upstream-style generate {upstream:6.2f} s, ours {ours:6.2f} s: "
+            f"{upstream / ours:.2f}x, ids identical: {found['identical']}   (CPU s: upstream "
+            f"{statistics.median(found['upstream_cpu']):.1f}, ours "
+            f"{statistics.median(found['ours_cpu']):.1f}; load {found['load']:.1f})"
+        )
+        if int8:
+            print(f"    ours with dynamic int8 Linear layers: {found['int8']}")
+
+
+def lp_child(repeats: int, int8: bool) -> None:
+    """Runs with OMP_WAIT_POLICY already set (torch is imported here): upstream and ours, alternating."""
+    import torch
+
+    sys.path.insert(0, str(PROJECT_DIR))
+    from lpmc.audio import CHUNK_SAMPLES
+    from lpmc.captioning.lp_music_caps.checkpoint import build_model
+
+    torch.set_num_threads(2)
     torch.manual_seed(0)
     model = build_model()
-    song = synthetic_song(N_CHUNKS * CHUNK_SAMPLES / SAMPLE_RATE, SAMPLE_RATE)
-    chunks = torch.from_numpy(song.reshape(N_CHUNKS, CHUNK_SAMPLES))
-    minutes = N_CHUNKS * CHUNK_SAMPLES / SAMPLE_RATE / 60
-
-    def baseline() -> torch.Tensor:
-        model.bart.set_attn_implementation("eager")  # upstream (transformers 4.26.1) had no SDPA
-        try:
-            return upstream_generate(model, chunks)
-        finally:
-            model.bart.set_attn_implementation("sdpa")
+    chunks = torch.randn(N_CHUNKS, CHUNK_SAMPLES, generator=torch.Generator().manual_seed(1)) * 0.1
 
     def ours() -> torch.Tensor:
         return model.generate_ids(chunks, num_beams=NUM_BEAMS, max_length=MAX_LENGTH)
 
-    baseline_times, ours_times = [], []
-    for _ in range(repeats):  # interleaved, so both see the same load from other processes
-        times, reference = timed(baseline, 1)
-        baseline_times += times
-        times, ids = timed(ours, 1)
-        ours_times += times
-    identical = reference.shape == ids.shape and torch.equal(reference, ids)
-    base = report("upstream-style (transformers generate)", baseline_times, minutes)
-    fast = report("ours (LpMusicCaps.generate_ids)", ours_times, minutes)
-    print(f"  speed-up: {base / fast:.2f}x   ids identical: {identical}   ids shape: {tuple(ids.shape)}")
-    if baseline_threads:
-        torch.set_num_threads(baseline_threads)
-        times, _ = timed(baseline, max(1, repeats - 1))
-        slow = report(f"upstream-style, {baseline_threads} thread(s)", times, minutes)
-        print(f"  speed-up of ours ({threads} threads) over it: {slow / fast:.2f}x")
-        torch.set_num_threads(threads)
+    contenders = {"upstream": lambda: upstream_generate(model, chunks), "ours": ours}
+    found, ids = {}, {}
+    for _ in range(repeats):
+        for name, function in contenders.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            ids[name] = function()
+            found.setdefault(name, []).append(time.perf_counter() - wall)
+            found.setdefault(name + "_cpu", []).append(time.process_time() - cpu)
+    found["identical"] = torch.equal(ids["upstream"], ids["ours"])
+    found["load"] = os.getloadavg()[0]
     if int8:
-        quantized = torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
-        times, int8_ids = timed(
-            lambda: quantized.generate_ids(chunks, num_beams=NUM_BEAMS, max_length=MAX_LENGTH), repeats
-        )
-        report("ours, dynamic int8 Linear layers", times, minutes)
-        width = min(ids.shape[1], int8_ids.shape[1])
-        same = (int8_ids[:, :width] == ids[:, :width]).float().mean().item()
-        print(f"  int8 ids identical: {torch.equal(int8_ids, ids)}   same token at same position: {same:.1%}")
+        found["int8"] = int8_agreement(model, chunks, ids["ours"])
+    print(json.dumps(found))
+
+
+def upstream_generate(model, chunks):
+    """Upstream BartCaptionModel.generate (beam search branch), as captioning.py runs it under no_grad,
+    with eager attention (transformers 4.26.1 had no SDPA)."""
+    import torch
+    from transformers.modeling_outputs import BaseModelOutput
+
+    model.bart.set_attn_implementation("eager")
+    try:
+        with torch.no_grad():
+            audio_embs = model.audio_encoder(chunks)
+            encoder_outputs = model.bart.model.encoder(inputs_embeds=audio_embs, return_dict=True)
+            start = torch.full((len(chunks), 1), model.bart.config.decoder_start_token_id)
+            return model.bart.generate(
+                input_ids=None,
+                attention_mask=None,
+                decoder_input_ids=start,
+                decoder_attention_mask=torch.ones_like(start),
+                encoder_outputs=BaseModelOutput(last_hidden_state=encoder_outputs.last_hidden_state),
+                max_length=MAX_LENGTH,
+                min_length=2,
+                num_beams=NUM_BEAMS,
+                repetition_penalty=1.0,
+                **CONFIG_SEARCH_SETTINGS,
+            )
+    finally:
+        model.bart.set_attn_implementation("sdpa")
+
+
+def int8_agreement(model, chunks, ids) -> str:
+    """Seconds and id agreement of dynamically quantised int8 Linear layers (not a mode lpmc offers)."""
+    import torch
+
+    quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    start = time.perf_counter()
+    int8_ids = quantized.generate_ids(chunks, num_beams=NUM_BEAMS, max_length=MAX_LENGTH)
+    seconds = time.perf_counter() - start
+    width = min(ids.shape[1], int8_ids.shape[1])
+    same = (int8_ids[:, :width] == ids[:, :width]).float().mean().item()
+    identical = torch.equal(int8_ids, ids)
+    return f"{seconds:.2f} s, ids identical {identical}, same token at same position {same:.0%}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--baseline-threads", type=int, default=None)
-    parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantisation")
+    parser.add_argument("--stages", action="store_true", help="also time each stage of (a)")
     parser.add_argument("--skip-builtin", action="store_true")
+    parser.add_argument("--skip-lp", action="store_true")
+    parser.add_argument("--policies", default="PASSIVE,ACTIVE", help="OpenMP wait policies to time (b) under")
+    parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantisation in (b)")
+    parser.add_argument("--stages-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lp-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    print(
-        f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
-        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
-        f"GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset)')}, "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+    if args.stages_child:
+        return stages_child(args.stages_child)
+    if args.lp_child:
+        return lp_child(args.repeats, args.int8)
+    print(machine_line())
     if not args.skip_builtin:
-        bench_builtin(args.repeats)
-    bench_lp_music_caps(args.repeats, args.threads, args.baseline_threads, args.int8)
+        with tempfile.TemporaryDirectory() as folder:
+            song = looped_example(Path(folder))
+            bench_builtin(song, args.repeats)
+            if args.stages:
+                bench_stages(song)
+    if not args.skip_lp:
+        bench_lp_music_caps(args.repeats, args.policies.split(","), args.int8)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from common import PROJECT_DIR, cpu_model
+
 COMMANDS = (["--help"], ["models"])
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
 
 
 def seconds(argv: list[str]) -> float:

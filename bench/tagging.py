@@ -5,13 +5,15 @@
 Each model runs in its own process so its peak RSS is its own. "CPU s" is the process's CPU time
 (all threads): on a machine shared with other jobs it shows the work done better than wall time.
 "all 5" decodes the file and runs every tagger through `tag_many`, which resamples once per rate and
-computes each shared mel once.
-Without --audio a 3-minute stereo 44.1 kHz MP3 is synthesised (chords, a beat, noise).
+computes each shared mel once; "library" does the same with the library index's taggers.
+End to end, as a user waits: `python -m lpmc index DIR` in a fresh process (start, imports, taggers and the
+word embedder loaded, decoding, tagging, the database written) on a folder of 1 song, then of 3 (the
+seconds each song after the first adds).
+Without --audio the song is the shipped example looped to 3:00 (OGG Vorbis, 44.1 kHz stereo).
 """
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -20,33 +22,19 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import soundfile
+from common import PROJECT_DIR, looped_example, machine_line, run_timed
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from lpmc import audio as lpmc_audio  # noqa: E402
 from lpmc import registry  # noqa: E402
+from lpmc.recommend.library import LIBRARY_TAGGERS  # noqa: E402
 from lpmc.tagging import load_tagger  # noqa: E402
 from lpmc.tagging.tagger import tag_many  # noqa: E402
 
 TAGGER_NAMES = registry.names("tagging")
-
-SONG_SECONDS = 180.0
-SR = 44_100
-
-
-def synthesise_song(path: Path) -> Path:
-    """3 minutes of stereo music-like audio: a chord progression, a kick on every beat, some hiss."""
-    t = np.arange(int(SONG_SECONDS * SR)) / SR
-    roots = np.array([220.0, 174.6, 261.6, 196.0])[(t // 2.0).astype(int) % 4]
-    chords = sum(np.sin(2 * np.pi * roots * ratio * t) for ratio in (1.0, 1.26, 1.5)) / 6
-    kick = np.sin(2 * np.pi * 60 * t) * np.exp(-((t % 0.5) * 30))
-    hiss = np.random.default_rng(0).normal(0, 0.02, t.size)
-    left, right = chords + 0.5 * kick + hiss, 0.9 * chords + 0.5 * kick - hiss
-    soundfile.write(path, np.stack([left, right], axis=1).astype(np.float32), SR)
-    return path
+GROUPS = {"all": TAGGER_NAMES, "library": LIBRARY_TAGGERS}  # run through tag_many, decoding included
+INDEX_SONGS = 3
 
 
 def timed(function, repeats: int) -> tuple[float, float]:
@@ -71,19 +59,42 @@ def peak_rss_mb() -> float:
 
 def measure(song: Path, model: str, repeats: int) -> dict:
     """Runs in a child process: median seconds and this process's peak RSS."""
-    names = TAGGER_NAMES if model == "all" else (model,)
+    names = GROUPS.get(model, (model,))
     taggers = [load_tagger(name) for name in names]
     samples, sr = lpmc_audio.decode_audio(song)
-    if model == "all":  # decoding and resampling counted
+    if model in GROUPS:  # decoding and resampling counted
         wall, cpu = timed(lambda: tag_many(taggers, *lpmc_audio.decode_audio(song)), repeats)
     else:
         wall, cpu = timed(lambda: taggers[0].tag(samples, sr), repeats)
     return {"wall": wall, "cpu": cpu, "minutes": samples.size / sr / 60, "peak_rss_mb": peak_rss_mb()}
 
 
+def bench_index(song: Path, folder: Path, repeats: int) -> None:
+    """`python -m lpmc index DIR` end to end on 1 song, then on INDEX_SONGS (each into a new database)."""
+    walls = {}
+    for count in (1, INDEX_SONGS):
+        music = folder / f"music_{count}"
+        music.mkdir()
+        for i in range(count):
+            (music / f"song_{i}{song.suffix}").symlink_to(song.resolve())
+        runs = []
+        for run in range(repeats):
+            database = folder / f"index_{count}_{run}.sqlite"
+            command = [sys.executable, "-m", "lpmc", "index", str(music)]
+            runs.append(run_timed(command, LPMC_LIBRARY_DB=str(database))[:2])
+        walls[count] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+    (one, one_cpu), (many, many_cpu) = walls[1], walls[INDEX_SONGS]
+    later = INDEX_SONGS - 1
+    print(
+        f"end to end, python -m lpmc index DIR: 1 song {one:.2f} s wall ({one_cpu:.2f} s CPU); "
+        f"each song after the first {(many - one) / later:.2f} s wall "
+        f"({(many_cpu - one_cpu) / later:.2f} s CPU)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--audio", type=Path, help="a song to use instead of the synthetic 3-minute one")
+    parser.add_argument("--audio", type=Path, help="a song to use instead of the looped 3-minute example")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -96,19 +107,21 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory() as folder:
-        song = args.audio or synthesise_song(Path(folder) / "song.mp3")
-        print(f"input: {song.name}, torch threads {args.threads}, median of {args.repeats} runs, 1-min load "
-              f"average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        print(f"{'model':<20}{'seconds':>9}{'s per min audio':>17}{'CPU s':>8}{'peak RSS MB':>13}")
-        for model in (*TAGGER_NAMES, "all"):
+        song = args.audio or looped_example(Path(folder))
+        print(machine_line())
+        print(f"input: {song.name}, torch threads {args.threads}, median of {args.repeats} runs")
+        print(f"{'model':<26}{'seconds':>9}{'s per min audio':>17}{'CPU s':>8}{'peak RSS MB':>13}")
+        labels = {"all": "all 5 (+decode)", "library": "library index (+decode)"}
+        for model in (*TAGGER_NAMES, *GROUPS):
             command = [sys.executable, __file__, "--child", model, "--audio", str(song)]
             command += ["--repeats", str(args.repeats), "--threads", str(args.threads)]
             row = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-            label = "all 5 (+decode)" if model == "all" else model
             per_minute = row["wall"] / row["minutes"]
             print(
-                f"{label:<20}{row['wall']:>9.2f}{per_minute:>17.2f}{row['cpu']:>8.2f}{row['peak_rss_mb']:>13.0f}"
+                f"{labels.get(model, model):<26}{row['wall']:>9.2f}{per_minute:>17.2f}{row['cpu']:>8.2f}"
+                f"{row['peak_rss_mb']:>13.0f}"
             )
+        bench_index(song, Path(folder), args.repeats)
 
 
 if __name__ == "__main__":

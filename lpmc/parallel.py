@@ -1,10 +1,10 @@
 """Independent pieces of torch work run side by side, one Python thread and one torch thread each.
 
 Under OMP_WAIT_POLICY=PASSIVE (lpmc/runtime.py's default) every OpenMP parallel region costs a sleep and a
-wake-up, so many small ops on 2 threads are slow; two single-threaded workers on their own share of the
-work avoid that (bench/captioning.py: LP-MusicCaps 6.5 -> 5.0 s; bench/tagging.py: all taggers). With
-spinning OpenMP threads (ACTIVE) synchronisation is cheap and the caller's idle OpenMP thread would spin on a
-core the workers need, so then the work runs in one piece.
+wake-up; two single-threaded workers on their own share of the work avoid that (bench/tagging.py: the
+taggers of a song). With spinning OpenMP threads (ACTIVE) synchronisation is cheap and the caller's idle
+OpenMP thread would spin on a core the workers need, so then the work runs in one piece. LP-MusicCaps does
+not split its search: one search reads the decoder's weights once per step for all rows (model.py).
 """
 
 from collections.abc import Callable, Sequence

@@ -219,17 +219,6 @@ def test_search_equals_transformers_generate_with_the_bart_base_settings(tiny, n
     assert (ids[:, :2] == torch.tensor([2, 0])).all()
 
 
-@pytest.mark.parametrize("num_beams", [1, 5])
-def test_searching_chunk_groups_in_threads_gives_the_batched_ids(tiny, monkeypatch, num_beams):
-    model, chunks = tiny
-    torch.set_num_threads(2)
-    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
-    in_threads = model.generate_ids(chunks, num_beams=num_beams, max_length=40)
-    assert torch.get_num_threads() == 2  # the caller's thread count is restored
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
-    assert torch.equal(in_threads, model.generate_ids(chunks, num_beams=num_beams, max_length=40))
-
-
 def test_no_trigram_repeats_and_forced_tokens(tiny):
     model, chunks = tiny
     for row in model.generate_ids(chunks, num_beams=5, max_length=40).tolist():

@@ -61,8 +61,8 @@ class MoodThemeCNN(nn.Module):
     def _first_block_in_halves(self, x: torch.Tensor) -> torch.Tensor:
         """Block 1 over each half of time. Its activations are 34 MB per window, and glibc serves blocks
         over 32 MB with fresh pages that fault in on every pass (40% of the model's CPU time); halves stay
-        under it. Exact: each half takes one frame beyond the cut for the 3 x 3 conv and drops the frame
-        computed from padding there; the cut is a multiple of the time pool."""
+        under it. The same sums (scores move by < 1e-7): each half takes one frame beyond the cut for the
+        3 x 3 conv and drops the frame computed from padding there; the cut is a multiple of the time pool."""
         pool = POOLS[0]
         cut = x.shape[-1] // 2 // pool[1] * pool[1]
         before = self._activations(1, x[..., : cut + 1])[..., :cut]

@@ -4,7 +4,8 @@ Reproduces what upstream's `bart.generate()` returned under transformers 4.26.1,
 came from the bart-base config (no_repeat_ngram_size 3, forced BOS/EOS, early stopping). Newer transformers
 no longer take those from the model config, and beam search changed across releases, so the search is
 written out here (4.26.1 semantics), which also lets it skip redundant work:
-- the encoder's cross-attention keys/values are computed once per chunk and shared by its beams;
+- the encoder's cross-attention keys/values are computed once per chunk, laid out for the product, and
+  shared by its beams;
 - the self-attention cache is never copied into the new beam order (see CachedDecoder);
 - a chunk whose 5 hypotheses are final leaves the batch;
 - steps whose token is forced (BOS first, EOS at max_length - 1) skip the vocabulary projection.
@@ -69,10 +70,11 @@ class CachedDecoder:
         self.decoder = bart.model.decoder
         self.beams = beams
         self.heads = self.decoder.layers[0].self_attn.num_heads
+        # Keys transposed, both contiguous: strided ones were copied at every step (1.6% of the time).
         self.cross = [
             (
-                self._split_heads(layer.encoder_attn.k_proj(encoder_states)),
-                self._split_heads(layer.encoder_attn.v_proj(encoder_states)),
+                self._split_heads(layer.encoder_attn.k_proj(encoder_states)).transpose(-1, -2).contiguous(),
+                self._split_heads(layer.encoder_attn.v_proj(encoder_states)).contiguous(),
             )
             for layer in self.decoder.layers
         ]
@@ -97,13 +99,14 @@ class CachedDecoder:
     @staticmethod
     def _attention(
         q: torch.Tensor,
-        keys: torch.Tensor,
+        keys_t: torch.Tensor,
         values: torch.Tensor,
         scale: float,
         mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Eager attention: faster than SDPA's kernels at these sizes (a few queries per chunk)."""
-        scores = torch.matmul(q, keys.transpose(-1, -2)) * scale
+        """Eager attention over transposed keys (..., head_dim, time): as fast as SDPA's kernels at these
+        sizes (a few queries per chunk)."""
+        scores = torch.matmul(q, keys_t) * scale
         if mask is not None:
             scores = scores + mask
         return torch.matmul(torch.softmax(scores, dim=-1), values)
@@ -116,14 +119,13 @@ class CachedDecoder:
         keys[:, :, self.length] = k
         values[:, :, self.length] = v
         history = slice(0, self.length + 1)
-        out = self._attention(
-            q, keys[:, :, history].flatten(2, 3), values[:, :, history].flatten(2, 3), attn.scaling, mask
-        )
+        keys_t = keys[:, :, history].flatten(2, 3).transpose(-1, -2)
+        out = self._attention(q, keys_t, values[:, :, history].flatten(2, 3), attn.scaling, mask)
         return self._apply(attn.out_proj, out.transpose(1, 2).flatten(2).flatten(0, 1))
 
     def _cross_attention(self, index: int, attn: nn.Module, h: torch.Tensor) -> torch.Tensor:
-        keys, values = self.cross[index]
-        out = self._attention(self._by_chunk(self._apply(attn.q_proj, h)), keys, values, attn.scaling)
+        keys_t, values = self.cross[index]
+        out = self._attention(self._by_chunk(self._apply(attn.q_proj, h)), keys_t, values, attn.scaling)
         return self._apply(attn.out_proj, out.transpose(1, 2).flatten(2).flatten(0, 1))
 
     def _history_mask(self) -> torch.Tensor:
@@ -319,9 +321,3 @@ def pad_hypotheses(best: list[torch.Tensor], max_length: int) -> torch.Tensor:
         if len(tokens) < width:
             out[row, len(tokens)] = EOS_ID
     return out
-
-
-def stack_padded(ids: list[torch.Tensor]) -> torch.Tensor:
-    """Stack id matrices (N_i, L_i) into (sum N_i, max L_i), padding rows on the right with PAD."""
-    width = max(part.shape[1] for part in ids)
-    return torch.cat([F.pad(part, (0, width - part.shape[1]), value=PAD_ID) for part in ids])
