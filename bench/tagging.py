@@ -26,6 +26,10 @@ from common import PROJECT_DIR, looped_example, machine_line, run_timed
 
 sys.path.insert(0, str(PROJECT_DIR))
 
+from lpmc import runtime  # noqa: E402
+
+runtime.setup()  # as the entry points do, before torch loads: OpenMP reads its wait policy then
+
 from lpmc import audio as lpmc_audio  # noqa: E402
 from lpmc import registry  # noqa: E402
 from lpmc.recommend.library import LIBRARY_TAGGERS  # noqa: E402
