@@ -25,10 +25,11 @@ from lpmc.vocabulary import feeling_position, read_vocabulary
 # another clip's human caption reaches for under 5% of MusicCaps dev tags (their own caption: 16%), as
 # `python bench/tag2caption.py --calibrate` prints it.
 MIN_PHRASE_SIMILARITY = 0.62
-# Words a tag may say that a caption need not repeat ("dance music" is expressed by "a dance song").
+# Words a tag may say that a caption need not repeat ("dance music" is expressed by "a dance song", "low
+# quality recording" by "the audio quality is low").
 FILLER_WORDS = frozenset(
-    "a an the of and with in on for to s music song songs track tracks tune sound sounds audio style genre"
-    " type kind very some".split()
+    "a an the of and with in on for to s music song songs track tracks tune sound sounds audio recording"
+    " style genre type kind very some".split()
 )
 # A caption's sentences split here into phrases, each compared with the tags by meaning.
 PHRASE_BREAK = re.compile(
