@@ -27,8 +27,8 @@ def workers() -> int:
 def map_single_threaded(function: Callable[[In], Out], inputs: Sequence[In]) -> list[Out]:
     """[function(x) for x in inputs] under inference_mode, on up to torch.get_num_threads() Python threads
     with 1 torch thread each; torch releases the GIL inside its ops, so they run at once. A single input,
-    or active OpenMP waiting, runs in the caller's thread with the caller's torch threads."""
-    if len(inputs) == 1 or workers() == 1:
+    or none, or active OpenMP waiting, runs in the caller's thread with the caller's torch threads."""
+    if len(inputs) <= 1 or workers() == 1:
         with torch.inference_mode():
             return [function(x) for x in inputs]
     threads = torch.get_num_threads()

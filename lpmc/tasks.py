@@ -54,8 +54,9 @@ class AudioCaptioner(Protocol):
         self, audio: np.ndarray, analysis: SongAnalysis, batch_size: int
     ) -> Iterator[list[str]]:
         """`audio`: (n,) float32 mono at 16 kHz; `analysis`: the taggers' and measurements' reading of each
-        chunk (analysis.chunks[i].start/.end in seconds). Yields the captions of successive chunks, in
-        order, in groups of at most `batch_size`, until every chunk has one."""
+        chunk (`analysis.iter_chunks()`, each with .start/.end in seconds, analysed as it is reached: read
+        them in order to caption a song's start while its end is tagged). Yields the captions of successive
+        chunks, in order, in groups of at most `batch_size`, until every chunk has one."""
         ...
 
 

@@ -253,26 +253,25 @@ def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> I
     if not path:
         raise gr.Error("Upload or record a song first.")
     progress = gr.Progress()
-    listened_at = None  # when the taggers had heard the whole song and captions could start
+    decoded_at = None  # when the song was decoded and measured and the chunks could start
     with user_errors(path):
         tagger = registry.candidates(TAGGING, taggram_tagger)[:1]
         for song in iter_caption_file(Path(path), model=model, extra_taggers=tagger):
-            if song.summary and listened_at is None:
-                listened_at = time.monotonic()
+            decoded_at = decoded_at or time.monotonic()
             done, total = len(song.chunks), len(chunk_bounds(song.duration))
             rows = [[chunk.timestamp, chunk.text, ", ".join(chunk.tags)] for chunk in song.chunks]
             taggram = _taggram(song) if done == total and song.taggram_tagger else None
             captions = {**song.to_dict(), "file": Path(path).name}
             yield rows, taggram, _audio_summary(song), {"captions": captions, "audio": path}
             # After the rows: the page shows a progress update only if it comes after the outputs.
-            per_chunk = (time.monotonic() - listened_at) / done if done else None
+            per_chunk = (time.monotonic() - decoded_at) / done if done else None
             progress(song.progress, desc=progress_note(done, total, per_chunk))
 
 
 def progress_note(done: int, total: int, seconds_per_chunk: float | None) -> str:
     """The progress bar's words: chunk i/N and, once a chunk is written, about how long the rest takes."""
     if seconds_per_chunk is None:
-        return f"Hearing the whole song first (the taggers) · chunk 0/{total}"
+        return f"Listening · chunk 0/{total}"
     return f"Chunk {done}/{total} · about {math.ceil(seconds_per_chunk * (total - done))} s left"
 
 

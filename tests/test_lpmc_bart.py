@@ -325,12 +325,14 @@ def test_caption_refuses_bad_chunks(captioner, chunks):
 
 
 def test_caption_chunks_captions_the_padded_chunks_in_batches(captioner):
-    """The task protocol: chunk i is the 10 s from analysis.chunks[i].start, the tail zero-padded."""
+    """The task protocol: chunk i is the 10 s from analysis.chunk(i).start, the tail zero-padded; chunks are
+    read in order, as analysed."""
     loaded, _, _ = captioner
     assert isinstance(loaded, AudioCaptioner)
     audio = (0.3 * np.random.default_rng(1).standard_normal(25 * SAMPLE_RATE)).astype(np.float32)
     bounds = [(0.0, 10.0), (10.0, 20.0), (20.0, 25.0)]
-    analysis = SimpleNamespace(chunks=[SimpleNamespace(start=start, end=end) for start, end in bounds])
+    chunks = [SimpleNamespace(start=start, end=end) for start, end in bounds]
+    analysis = SimpleNamespace(iter_chunks=lambda: iter(chunks))
     groups = list(loaded.caption_chunks(audio, analysis, batch_size=2))
     assert [len(group) for group in groups] == [2, 1]
     tail = np.zeros(CHUNK_SAMPLES, np.float32)

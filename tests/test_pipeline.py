@@ -10,7 +10,10 @@ import soundfile
 from lpmc import registry
 from lpmc.captioning import cli, pipeline
 from lpmc.captioning.builtin import taggers
+from lpmc.captioning.hearing import hear_song
+from lpmc.captioning.narration import narrate_chunks
 from lpmc.errors import AudioError, InputError, ModelUnavailable
+from lpmc.tagging.tagger import Tagger
 
 SR = 22_050
 
@@ -117,7 +120,7 @@ def test_any_registered_captioner_gets_16khz_audio_and_streams_its_batches(song_
     [(shape, dtype, bounds, batch_size)] = registry.load("recorder").calls
     assert shape == (25 * 16_000,) and dtype == np.float32 and batch_size == 2
     assert bounds == [(0.0, 10.0), (10.0, 20.0), (20.0, 25.0)]
-    assert [len(result.chunks) for result in stream][-2:] == [2, 3]
+    assert [len(result.chunks) for result in stream] == [0, 2, 3, 3]  # the last adds the summary
     assert stream[-1].model == "recorder" and stream[-1].note == "" and stream[-1].progress == 1.0
     assert stream[-1].chunks[2].text == "5 seconds of sound"
     assert stream[-1].chunks[0].tags  # the taggers ran as well
@@ -190,3 +193,26 @@ def test_cli_human_output_and_errors(short_file, tmp_path, capsys):
     assert main(["caption", str(tmp_path / "missing.wav"), "--model", "builtin"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error:") and "Traceback" not in err
+
+
+def test_the_first_rows_come_before_the_taggers_hear_the_end(tmp_path, monkeypatch):
+    """Rows stream while the song is still being tagged, and say what the whole song tagged first says."""
+    path = tmp_path / "two_minutes.wav"
+    soundfile.write(path, music(120.0), SR)
+    heard = []  # (tagger, windows) per network pass
+    predict = Tagger.predict
+    monkeypatch.setattr(
+        Tagger, "predict", lambda self, w: heard.append((self.name, len(w))) or predict(self, w)
+    )
+    stream = pipeline.iter_caption_file(path, model="builtin")
+    first = next(result for result in stream if result.chunks)
+    mtt_windows = sum(count for name, count in heard if name == "musicnn-mtt")
+    assert len(first.chunks) == 1 and first.chunks[0].text
+    assert mtt_windows <= 11  # the first 30 s block of 3 s windows, of 40 in the song
+    final = list(stream)[-1]
+    assert sum(count for name, count in heard if name == "musicnn-mtt") == 40
+    assert final.summary and final.progress == 1.0 and final.taggram_tagger == "musicnn-mtt"
+    whole = hear_song(path)  # tag_many over the whole song, then the analysis
+    assert [chunk.text for chunk in final.chunks] == list(narrate_chunks(whole.analysis))
+    assert [chunk.tags for chunk in final.chunks] == [chunk.tags for chunk in whole.analysis.chunks]
+    assert final.summary == whole.summary()

@@ -8,14 +8,14 @@ import pytest
 import soundfile
 from PIL import Image
 
-from lpmc import registry
+from lpmc import registry, runtime
 from lpmc.audio import chunk_bounds
 from lpmc.captioning.vocabulary import canonical_tag
 from lpmc.errors import AudioError
 from lpmc.tagging import cli, load_tagger
 from lpmc.tagging.frontend import mel_filterbank
 from lpmc.tagging.result import TagResult, window_starts
-from lpmc.tagging.tagger import tag_many
+from lpmc.tagging.tagger import BLOCK_SECONDS, SongTagging, tag_many
 from lpmc.tagging.taggram import choose_rows, taggram_image, word_scores
 
 TAGGER_NAMES = registry.names("tagging")
@@ -233,3 +233,53 @@ def test_cli_text_and_errors(tmp_path, capsys, cli_taggers):
     assert "jamendo-moodtheme" in captured.out and "0:10-0:14" in captured.out
     assert captured.err.strip().startswith(f"error: {bad}:") and "Traceback" not in captured.err
     assert len(captured.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("passive_openmp", [False, True])
+def test_song_tagging_predicts_windows_in_time_order_block_by_block(taggers, passive_openmp, monkeypatch):
+    """The caption pipeline's first rows rest on this: results over a song's start before its end is tagged,
+    which match the whole song's results over the same windows. With passive OpenMP waiting (the app's
+    default) the networks run side by side in worker threads, also when a block has nothing left to do."""
+    monkeypatch.setattr(runtime, "passive_openmp", lambda: passive_openmp)
+    chosen = [taggers["musicnn-mtt"], taggers["jamendo-moodtheme"]]
+    audio = sine(100.0, 330.0) + noise(100.0, seed=5)
+    whole = tag_many(chosen, audio, SR)
+    tagging = SongTagging(chosen, audio, SR)
+    for seconds in (5.0, 20.0, BLOCK_SECONDS + 1, 65.0):
+        block_end = np.ceil(seconds / BLOCK_SECONDS) * BLOCK_SECONDS
+        for partial, complete in zip(tagging.results_until(seconds), whole, strict=True):
+            assert len(partial.starts) == np.sum(complete.starts < block_end), (partial.model, seconds)
+            np.testing.assert_allclose(partial.scores, complete.scores[: len(partial.starts)], atol=1e-5)
+            assert partial.duration == complete.duration == pytest.approx(100.0)
+    assert (
+        len(whole[0].starts) == 33 and len(SongTagging(chosen, audio, SR).results_until(20.0)[0].starts) == 11
+    )
+    for partial, complete in zip(tagging.results_until(np.inf), whole, strict=True):
+        np.testing.assert_array_equal(partial.starts, complete.starts)
+        np.testing.assert_allclose(partial.scores, complete.scores, atol=1e-5)
+
+
+class WholeSongTagger:
+    """A tagger implementing only lpmc.tasks.Tagger (no windows lpmc can slide): it hears a song at once."""
+
+    name = "whole-song"
+    tags = ["loud", "quiet"]
+
+    def __init__(self):
+        self.calls = 0
+
+    def tag(self, audio: np.ndarray, sr: int) -> TagResult:
+        self.calls += 1
+        level = float(np.sqrt(np.mean(audio**2)))
+        duration = audio.size / sr
+        scores = np.array([[min(level * 3, 1.0), 1 - min(level * 3, 1.0)]], np.float32)
+        return TagResult(self.name, self.tags, np.array([0.0]), np.array([duration]), scores, duration)
+
+
+def test_song_tagging_takes_any_tagger_of_the_protocol(taggers):
+    whole = WholeSongTagger()
+    tagging = SongTagging([whole, taggers["musicnn-msd"]], noise(40.0), SR)
+    first, msd = tagging.results_until(10.0)
+    assert whole.calls == 1 and first.model == "whole-song" and first.top(1)[0][0] == "loud"
+    assert 0 < len(msd.starts) < 13
+    assert tagging.results_until(np.inf)[0] is first and whole.calls == 1  # heard once

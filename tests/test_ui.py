@@ -29,7 +29,7 @@ def test_unavailable_models_are_listed_with_a_short_reason(monkeypatch):
 
 
 def test_progress_says_chunk_i_of_n_and_the_time_left():
-    assert ui.progress_note(0, 18, None) == "Hearing the whole song first (the taggers) · chunk 0/18"
+    assert ui.progress_note(0, 18, None) == "Listening · chunk 0/18"
     assert ui.progress_note(3, 18, 2.0) == "Chunk 3/18 · about 30 s left"
     assert ui.progress_note(18, 18, 0.001) == "Chunk 18/18 · about 0 s left"
 

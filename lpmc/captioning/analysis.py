@@ -7,14 +7,16 @@ taggers that know it (GENRE_AGREEMENT). A tag heard in the chunk before needs
 less evidence to stay. Silent chunks hear nothing. The song's own tags are those heard over much of it.
 """
 
+import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from lpmc.captioning import descriptors as measure
 from lpmc.captioning.vocabulary import canonical_tag, style_tags, tempo_feel_tags, vocal_tags
+from lpmc.tagging.result import TagResult
 from lpmc.vocabulary import mood_family
 
 MOOD_TAGGER = "jamendo-moodtheme"
@@ -77,42 +79,93 @@ class ChunkAnalysis:
         return self.heard + [word for word in measured if word not in self.heard]
 
 
-@dataclass
 class SongAnalysis:
-    """Every chunk's analysis, in order, and the song as a whole."""
+    """Every chunk's analysis, in order, and the song as a whole (`song`, measured up front).
 
-    chunks: list[ChunkAnalysis]
-    song: measure.Descriptors
-    song_tags: list[str]  # tags heard over much of the song (see song_level_tags)
+    A chunk is analysed when it is first asked for (`chunk`, `iter_chunks`): its tag scores are smoothed
+    with the next chunk's, so it needs the taggers' results up to the end of the next chunk, which
+    `tag_results_until(seconds)` (tagger name -> TagResult over the windows starting before `seconds`)
+    provides. A captioner that reads chunks in order can so write the first captions of a long song
+    before its end has been tagged; reading `chunks` or `song_tags` analyses (and tags) the whole song.
+    """
+
+    def __init__(
+        self,
+        bounds: list[tuple[float, float]],
+        measures: list[measure.ChunkMeasures],
+        tag_results_until: Callable[[float], dict[str, TagResult]],
+    ) -> None:
+        self.song = measure.summarize_song(measures)
+        self._bounds = bounds
+        self._measures = measures
+        self._tag_results_until = tag_results_until
+        self._analysed: list[ChunkAnalysis] = []
+
+    def __len__(self) -> int:
+        return len(self._bounds)
+
+    def chunk(self, index: int) -> ChunkAnalysis:
+        """Chunk `index`'s analysis (analysing the chunks before it first, as each depends on the last)."""
+        while len(self._analysed) <= index:
+            self._analysed.append(self._analyse(len(self._analysed)))
+        return self._analysed[index]
+
+    def iter_chunks(self) -> Iterator[ChunkAnalysis]:
+        """Every chunk's analysis, in order, each analysed when reached."""
+        return (self.chunk(index) for index in range(len(self)))
+
+    @property
+    def chunks(self) -> list[ChunkAnalysis]:
+        """Every chunk's analysis (the whole song is tagged first, if it was not yet)."""
+        return list(self.iter_chunks())
+
+    @property
+    def song_tags(self) -> list[str]:
+        """Tags heard over much of the song (see song_level_tags)."""
+        return song_level_tags(self.chunks)
+
+    def _analyse(self, index: int) -> ChunkAnalysis:
+        start, end = self._bounds[index]
+        described = measure.describe_chunk(self._measures[index], self.song)
+        silence = measure.loudness_word(described.loudness_db)
+        silence = silence if silence in ("silent", "near silent") else ""
+        heard: list[str] = []
+        moods: list[str] = []
+        if not silence:
+            results = self._tag_results_until(self._tagged_until(index))
+            scores = {name: self._smoothed(result, index) for name, result in results.items()}
+            tags_by_model = {name: list(result.tags) for name, result in results.items()}
+            previous = self._analysed[-1].heard if index else []
+            tags, moods = select_tags(scores, tags_by_model, previous)
+            if measure.tempo_word(self.song.tempo_bpm, self.song.tempo_clarity) is not None:
+                tags = [tag for tag in tags if tag not in tempo_feel_tags()]  # the measured tempo says it
+            heard = tags + [mood for mood in moods if mood not in tags]
+        return ChunkAnalysis(start, end, heard, moods, described, silence)
+
+    def _tagged_until(self, index: int) -> float:
+        """Seconds up to which chunk `index` needs the taggers' results: the end of the next chunk."""
+        return self._bounds[index + 1][1] if index + 1 < len(self) else math.inf
+
+    def _smoothed(self, result: TagResult, index: int) -> np.ndarray:
+        """Chunk `index`'s (T,) scores averaged with its neighbours' (SMOOTHING_WEIGHTS)."""
+        first = max(index - 1, 0)
+        neighbours = self._bounds[first : index + 2]
+        return smooth_over_chunks(result.chunk_scores(neighbours))[index - first]
 
 
 def analyse_song(
-    audio: np.ndarray, sr: int, bounds: list[tuple[float, float]], tag_results: dict
+    audio: np.ndarray,
+    sr: int,
+    bounds: list[tuple[float, float]],
+    tag_results: dict[str, TagResult] | Callable[[float], dict[str, TagResult]],
 ) -> SongAnalysis:
-    """Measure every chunk and pick its heard tags. audio: mono float32 (n,) at `sr` Hz; bounds: (start, end)
-    of each chunk in seconds; tag_results: model name -> TagResult over the same audio (only models in
-    TAG_RULES or the mood tagger are read)."""
+    """Measure every chunk now and analyse the chunks when asked for (SongAnalysis). audio: mono float32 (n,)
+    at `sr` Hz; bounds: (start, end) of each chunk in seconds; tag_results: model name -> TagResult over the
+    same audio, or a function giving those over the windows starting before a time (seconds); only models
+    in TAG_RULES or the mood tagger are read."""
     measures = [measure.measure_chunk(audio[int(start * sr) : int(end * sr)], sr) for start, end in bounds]
-    song = measure.summarize_song(measures)
-    tempo_is_clear = measure.tempo_word(song.tempo_bpm, song.tempo_clarity) is not None
-    tags_by_model = {name: list(result.tags) for name, result in tag_results.items()}
-    chunk_scores = {
-        name: smooth_over_chunks(result.chunk_scores(bounds)) for name, result in tag_results.items()
-    }
-    chunks: list[ChunkAnalysis] = []
-    for index, ((start, end), chunk_measures) in enumerate(zip(bounds, measures, strict=True)):
-        described = measure.describe_chunk(chunk_measures, song)
-        silence = measure.loudness_word(described.loudness_db)
-        silence = silence if silence in ("silent", "near silent") else ""
-        tags: list[str] = []
-        moods: list[str] = []
-        if not silence:
-            previous = chunks[-1].heard if chunks else []
-            tags, moods = select_tags({n: s[index] for n, s in chunk_scores.items()}, tags_by_model, previous)
-            tags = [tag for tag in tags if not (tempo_is_clear and tag in tempo_feel_tags())]
-        heard = tags + [mood for mood in moods if mood not in tags]
-        chunks.append(ChunkAnalysis(start, end, heard, moods, described, silence))
-    return SongAnalysis(chunks, song, song_level_tags(chunks))
+    until = tag_results if callable(tag_results) else lambda seconds: tag_results
+    return SongAnalysis(bounds, measures, until)
 
 
 def heard_word(model: str, tag: str) -> str | None:

@@ -35,14 +35,15 @@ PLAIN_CONTINUATIONS = ("The music continues{mood}.", "It goes on in the same way
 
 
 def narrate_chunks(analysis: SongAnalysis) -> Iterator[str]:
-    """One caption per chunk, in order, each as soon as it is written (it depends on the chunks before)."""
+    """One caption per chunk, in order, each as soon as it is written (it depends on the chunks before);
+    chunks are read as they are analysed (`analysis.iter_chunks`)."""
     previous: ChunkAnalysis | None = None
     previous_text = ""
     steady_since, steady_chunks = 0.0, 0  # start of the stretch without change; chunks in it after the first
-    # The first chunk with sound also states the song's tempo and key.
-    first_sound = next((i for i, chunk in enumerate(analysis.chunks) if not chunk.silence), -1)
-    for index, chunk in enumerate(analysis.chunks):
-        draft = _caption(chunk, previous, analysis.song, states_song=index == first_sound)
+    song_stated = False  # the first chunk with sound also states the song's tempo and key
+    for index, chunk in enumerate(analysis.iter_chunks()):
+        draft = _caption(chunk, previous, analysis.song, states_song=not song_stated and not chunk.silence)
+        song_stated = song_stated or not chunk.silence
         if draft:
             steady_since, steady_chunks = chunk.start, 0
         else:

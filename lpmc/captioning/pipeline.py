@@ -3,8 +3,10 @@
 The file is decoded once and resampled once to 16 kHz (the rate LP-MusicCaps and musicnn hear, with
 musicnn's resampler); the taggers always run, whichever model writes the text, so the tags over time and
 the taggram are there either way. Chunk i covers [10 i, 10 i + 10) s; the tail is kept (zero-padded for
-LP-MusicCaps, its real end reported). LP-MusicCaps captions chunks in batches, and `iter_caption_file`
-yields the growing result after each batch so a UI can show captions and a progress bar as they come.
+LP-MusicCaps, its real end reported). The taggers hear the song block by block as the captioner reaches
+its chunks (the built-in captioner one chunk at a time, LP-MusicCaps in batches), and `iter_caption_file`
+yields the growing result after each caption so a UI shows the first rows within a second or two of a
+long song's start; the song's summary and taggram come with the last chunk.
 """
 
 import dataclasses
@@ -20,16 +22,16 @@ import numpy as np
 from lpmc import registry, settings
 from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, format_timestamp, resample
 from lpmc.captioning import builtin
-from lpmc.captioning.analysis import SongAnalysis, analyse_song
+from lpmc.captioning.analysis import ChunkAnalysis, analyse_song
 from lpmc.errors import AudioError
 from lpmc.tagging import load_tagger
-from lpmc.tagging.tagger import tag_many
+from lpmc.tagging.result import TagResult
+from lpmc.tagging.tagger import SongTagging
 from lpmc.tasks import AUDIO_CAPTIONING, AUTO, AudioCaptioner, Tagger
 
 RESAMPLE_METHOD = "kaiser_best"  # musicnn's resampler: its taggers hear what they were trained on
-# Share of the progress bar done after decoding and after tagging; the chunk captions fill the rest.
+# Share of the progress bar done after decoding and measuring; the chunk captions fill the rest.
 DECODED_PROGRESS = 0.05
-TAGGED_PROGRESS = 0.3
 
 
 @dataclass
@@ -147,26 +149,28 @@ def _iter_caption(
     audio = resample(audio, sr, SAMPLE_RATE, RESAMPLE_METHOD)
     if not np.all(np.isfinite(audio)):
         raise AudioError("The audio contains NaN or infinite samples; it cannot be captioned.")
-    result.progress = DECODED_PROGRESS
-    yield _snapshot(result)
+    bounds = chunk_bounds(result.duration)
+    tagging = SongTagging(taggers, audio, SAMPLE_RATE)
 
-    groups = _by_front_end(taggers)
-    for done, group in enumerate(groups, 1):
-        for tagger, found in zip(group, tag_many(group, audio, SAMPLE_RATE), strict=True):
-            result.tag_results[tagger.name] = found
-        result.taggram_tagger = taggers[0].name if taggers[0].name in result.tag_results else ""
-        # One more step than groups: the analysis below ends the tagging share of the bar.
-        result.progress = _between(DECODED_PROGRESS, TAGGED_PROGRESS, done / (len(groups) + 1))
-        yield _snapshot(result)
-    analysis = analyse_song(audio, SAMPLE_RATE, chunk_bounds(result.duration), result.tag_results)
-    result.summary = builtin.BuiltinCaptioner().summary(analysis)
-    result.progress = TAGGED_PROGRESS
+    def tag_results_until(seconds: float) -> dict[str, TagResult]:
+        return {found.model: found for found in tagging.results_until(seconds)}
+
+    # Chunks are tagged and analysed as the captioner reads them, so the first rows come long before the
+    # song's end has been through the taggers.
+    analysis = analyse_song(audio, SAMPLE_RATE, bounds, tag_results_until)
+    result.progress = DECODED_PROGRESS
     yield _snapshot(result)
     for texts in captioner.caption_chunks(audio, analysis, max(1, batch_size)):
         first = len(result.chunks)
-        result.chunks += [_chunk_caption(analysis, first + i, text) for i, text in enumerate(texts)]
-        result.progress = _between(TAGGED_PROGRESS, 1.0, len(result.chunks) / len(analysis.chunks))
+        result.chunks += [_chunk_caption(analysis.chunk(first + i), text) for i, text in enumerate(texts)]
+        # The song's summary and taggram, once every chunk is captioned, are the last step of the bar.
+        result.progress = _between(DECODED_PROGRESS, 1.0, len(result.chunks) / (len(bounds) + 1))
         yield _snapshot(result)
+    result.tag_results = tag_results_until(math.inf)
+    result.taggram_tagger = taggers[0].name
+    result.summary = builtin.BuiltinCaptioner().summary(analysis)
+    result.progress = 1.0
+    yield _snapshot(result)
 
 
 def _taggers(extra: Sequence[str]) -> list[Tagger]:
@@ -181,16 +185,7 @@ def _between(start: float, end: float, fraction: float) -> float:
     return start + (end - start) * fraction
 
 
-def _by_front_end(taggers: list) -> list[list]:
-    """Taggers grouped by how they hear audio: a group shares one mel spectrogram in `tag_many`."""
-    groups: dict[Any, list] = {}
-    for tagger in taggers:
-        groups.setdefault(tagger.front_end, []).append(tagger)
-    return list(groups.values())
-
-
-def _chunk_caption(analysis: SongAnalysis, index: int, text: str) -> ChunkCaption:
-    chunk = analysis.chunks[index]
+def _chunk_caption(chunk: ChunkAnalysis, text: str) -> ChunkCaption:
     return ChunkCaption(chunk.start, chunk.end, text, chunk.tags)
 
 

@@ -2,9 +2,11 @@
 
 `tag_many` runs several taggers on one song and shares the work they have in common: each sample
 rate/resampler pair is computed once, and so is each mel spectrogram (the Choi and MTG-Jamendo models
-hear the same 12 kHz mel; the two musicnn models the same 16 kHz one).
+hear the same 12 kHz mel; the two musicnn models the same 16 kHz one). `SongTagging` is the same work
+done in time order, block by block, for callers that use a song's beginning before its end is tagged.
 """
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -17,6 +19,9 @@ from lpmc.tagging.frontend import MelFrontEnd, mel_power
 from lpmc.tagging.result import TagResult, window_starts
 
 MIN_AUDIO_SECONDS = 1.0  # shorter clips are refused; clips shorter than a window are looped to fill it
+# Song seconds whose windows SongTagging predicts together: batches big enough for the networks to run
+# efficiently, small enough that the first chunk captions of a long song come within a second or two.
+BLOCK_SECONDS = 30.0
 
 
 class Tagger:
@@ -73,42 +78,96 @@ class Tagger:
 
 def tag_many(taggers: Sequence[Tagger], audio: np.ndarray, sr: int) -> list[TagResult]:
     """Tag one song with every tagger, resampling and computing each shared mel spectrogram once."""
-    if np.ndim(audio) != 1:
-        raise AudioError(f"Expected mono audio of shape (n,); got shape {np.shape(audio)}.")
-    duration = audio.size / sr
-    if duration < MIN_AUDIO_SECONDS:
-        raise AudioError(
-            f"The audio is too short to tag ({duration:.2f} s; at least {MIN_AUDIO_SECONDS:g} s)."
-        )
-    resampled: dict[tuple[int, str], np.ndarray] = {}
-    spectrograms: dict[tuple[MelFrontEnd, int], torch.Tensor] = {}
-    jobs = []
-    for tagger in taggers:
-        front_end = tagger.front_end
-        rate_key = (front_end.sample_rate, front_end.resample_method)
-        if rate_key not in resampled:
-            resampled[rate_key] = resample(audio, sr, *rate_key)
-        samples = resampled[rate_key]
-        # A clip shorter than the window is looped to fill it (closer to the full-window tags than zeros).
-        min_samples = (tagger.window_frames - 1) * front_end.hop  # exactly one window's frames
-        loop_to = min_samples if samples.size < min_samples else 0
-        if (front_end, loop_to) not in spectrograms:
-            heard = np.resize(samples, loop_to) if loop_to else samples
-            spectrograms[front_end, loop_to] = mel_power(heard, front_end)
-        power = spectrograms[front_end, loop_to]
-        starts = window_starts(power.shape[1], tagger.window_frames, tagger.hop_frames, tagger.align_end)
-        windows = torch.stack([power[:, s : s + tagger.window_frames] for s in starts])
-        jobs.append((tagger, windows, np.array([front_end.seconds(s) for s in starts])))
-    # The networks are independent: run them side by side when that is faster (lpmc/parallel.py).
-    all_scores = parallel.map_single_threaded(lambda job: job[0].predict(job[1]), jobs)
-    return [
-        TagResult(
+    return SongTagging(taggers, audio, sr).results_until(math.inf)
+
+
+class SongTagging:
+    """Several taggers over one song, their windows predicted in time order and only when asked for, so the
+    tags of a song's beginning are known before its end has been through the networks.
+
+    Resampling and mel spectrograms (cheap next to the networks) are computed for the whole song at once,
+    each sample rate and each shared spectrogram once. Windows are predicted in blocks of BLOCK_SECONDS of
+    song whatever the caller asks for, so the results (and the batches the networks see) depend on the song
+    alone. A tagger that only implements `lpmc.tasks.Tagger` (no sliding window here) tags the whole song at
+    the first request.
+    """
+
+    def __init__(self, taggers: Sequence[Tagger], audio: np.ndarray, sr: int) -> None:
+        if np.ndim(audio) != 1:
+            raise AudioError(f"Expected mono audio of shape (n,); got shape {np.shape(audio)}.")
+        self.duration = audio.size / sr
+        if self.duration < MIN_AUDIO_SECONDS:
+            raise AudioError(
+                f"The audio is too short to tag ({self.duration:.2f} s; at least {MIN_AUDIO_SECONDS:g} s)."
+            )
+        self._audio, self._sr = audio, sr
+        self._taggers = list(taggers)
+        self._windows: dict[str, tuple[torch.Tensor, np.ndarray]] = {}  # name -> (windows, start seconds)
+        self._scores: dict[str, list[np.ndarray]] = {tagger.name: [] for tagger in self._taggers}
+        self._whole: dict[str, TagResult] = {}  # taggers without windows here: their one result
+        self._predicted: dict[str, int] = {tagger.name: 0 for tagger in self._taggers}
+        self._prepare_windows()
+
+    def _prepare_windows(self) -> None:
+        resampled: dict[tuple[int, str], np.ndarray] = {}
+        spectrograms: dict[tuple[MelFrontEnd, int], torch.Tensor] = {}
+        for tagger in self._taggers:
+            if not isinstance(tagger, Tagger):
+                continue
+            front_end = tagger.front_end
+            rate_key = (front_end.sample_rate, front_end.resample_method)
+            if rate_key not in resampled:
+                resampled[rate_key] = resample(self._audio, self._sr, *rate_key)
+            samples = resampled[rate_key]
+            # A clip shorter than the window is looped to fill it (closer to the full-window tags than zeros).
+            min_samples = (tagger.window_frames - 1) * front_end.hop  # exactly one window's frames
+            loop_to = min_samples if samples.size < min_samples else 0
+            if (front_end, loop_to) not in spectrograms:
+                heard = np.resize(samples, loop_to) if loop_to else samples
+                spectrograms[front_end, loop_to] = mel_power(heard, front_end)
+            power = spectrograms[front_end, loop_to]
+            starts = window_starts(power.shape[1], tagger.window_frames, tagger.hop_frames, tagger.align_end)
+            windows = torch.stack([power[:, s : s + tagger.window_frames] for s in starts])
+            self._windows[tagger.name] = (windows, np.array([front_end.seconds(s) for s in starts]))
+
+    def results_until(self, seconds: float) -> list[TagResult]:
+        """Each tagger's TagResult over the windows predicted so far, in the order the taggers were given:
+        every window starting before `seconds` (rounded up to a whole block; math.inf: the whole song) and
+        those an earlier call asked for."""
+        until = math.inf if seconds >= self.duration else math.ceil(seconds / BLOCK_SECONDS) * BLOCK_SECONDS
+        jobs = []
+        for tagger in self._taggers:
+            if tagger.name not in self._windows:
+                continue
+            windows, starts = self._windows[tagger.name]
+            end = int(np.searchsorted(starts, until, side="left"))
+            if end > self._predicted[tagger.name]:
+                jobs.append((tagger, windows[self._predicted[tagger.name] : end]))
+                self._predicted[tagger.name] = end
+        # The networks are independent: run them side by side when that is faster (lpmc/parallel.py).
+        for (tagger, _), scores in zip(jobs, parallel.map_single_threaded(self._predict, jobs), strict=True):
+            self._scores[tagger.name].append(scores)
+        for tagger in self._taggers:
+            if tagger.name not in self._windows and tagger.name not in self._whole:
+                self._whole[tagger.name] = tagger.tag(self._audio, self._sr)
+        return [self._result(tagger) for tagger in self._taggers]
+
+    @staticmethod
+    def _predict(job: tuple[Tagger, torch.Tensor]) -> np.ndarray:
+        tagger, windows = job
+        return tagger.predict(windows)
+
+    def _result(self, tagger: Tagger) -> TagResult:
+        if tagger.name in self._whole:
+            return self._whole[tagger.name]
+        count = self._predicted[tagger.name]
+        starts = self._windows[tagger.name][1][:count]
+        scores = self._scores[tagger.name]
+        return TagResult(
             tagger.name,
             tagger.tags,
             starts,
-            np.minimum(starts + tagger.window_seconds, duration),
-            scores,
-            duration,
+            np.minimum(starts + tagger.window_seconds, self.duration),
+            np.concatenate(scores) if scores else np.zeros((0, len(tagger.tags)), np.float32),
+            self.duration,
         )
-        for (tagger, _, starts), scores in zip(jobs, all_scores, strict=True)
-    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -37,15 +38,13 @@ class LpMusicCapsCaptioner:
         self, audio: np.ndarray, analysis: SongAnalysis, batch_size: int
     ) -> Iterator[list[str]]:
         """Captions of the chunks of `audio` ((n,) float32 mono at 16 kHz), in order, in groups of at most
-        `batch_size`. Chunk i is the 10 s from analysis.chunks[i].start (seconds), zero-padded past the end
+        `batch_size`. Chunk i is the 10 s from analysis.chunk(i).start (seconds), zero-padded past the end
         of the song: the model takes exactly 10 s, so a shorter tail is padded rather than dropped."""
         if np.ndim(audio) != 1:
             raise AudioError(f"LP-MusicCaps needs mono audio of shape (n,); got shape {np.shape(audio)}.")
-        starts = [chunk.start for chunk in analysis.chunks]
-        batch_size = max(1, batch_size)
-        for first in range(0, len(starts), batch_size):
-            batch = [padded_chunk(audio, start) for start in starts[first : first + batch_size]]
-            yield self.caption(np.stack(batch))
+        chunks = analysis.iter_chunks()  # analysed as read: the song's end is tagged between batches
+        while batch := list(itertools.islice(chunks, max(1, batch_size))):
+            yield self.caption(np.stack([padded_chunk(audio, chunk.start) for chunk in batch]))
 
     def caption(
         self, chunks: np.ndarray | torch.Tensor, num_beams: int = NUM_BEAMS, max_length: int = MAX_LENGTH
