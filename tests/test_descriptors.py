@@ -119,6 +119,22 @@ def test_dynamics_within_a_chunk():
     assert d.dynamics_word(d.loudness_range_db(d.block_levels_db(steady, SR))) == "steady dynamics"
 
 
+def test_a_word_near_its_limit_stays_from_chunk_to_chunk():
+    """A centroid or loudness range hovering at a limit keeps the chunk before's word (no flicker), until it
+    clearly leaves that word's range."""
+    centroids = [950.0, 1050.0, 980.0, 1100.0, 1300.0]  # at the dark/warm limit (1000 Hz), then warm
+    words, previous = [], None
+    for centroid in centroids:
+        previous = d.brightness_word(centroid, previous)
+        words.append(previous)
+    assert words == ["dark", "dark", "dark", "dark", "warm"]
+    assert [d.brightness_word(centroid) for centroid in centroids] == ["dark", "warm", "dark", "warm", "warm"]
+    assert d.brightness_word(2000.0, "bright") == "bright" and d.brightness_word(2000.0) is None
+    assert d.dynamics_word(3.3, "steady dynamics") == "steady dynamics" and d.dynamics_word(3.3) is None
+    assert d.dynamics_word(13.0, "wide dynamics") == "wide dynamics" and d.dynamics_word(13.0) is None
+    assert d.dynamics_word(5.0, "steady dynamics") is None and d.brightness_word(float("nan"), "dark") is None
+
+
 def test_relative_loudness_against_the_chunk_before():
     assert d.relative_loudness_word(-10.0, -18.0) == "louder"
     assert d.relative_loudness_word(-25.0, -18.0) == "quieter"

@@ -70,13 +70,14 @@ class ChunkAnalysis:
     moods: list[str]
     measured: measure.Descriptors
     silence: str  # "silent", "near silent" or ""
+    brightness: str | None = None  # measure.brightness_word, kept from the chunk before near a limit
+    dynamics: str | None = None  # measure.dynamics_word, likewise
 
     @property
     def tags(self) -> list[str]:
         """The chunk's grounded tags as shown to the user: heard tags, then measured words."""
-        dynamics = measure.dynamics_word(self.measured.loudness_range_db)
-        measured = sound_words(self.measured) + ([dynamics] if dynamics and not self.silence else [])
-        return self.heard + [word for word in measured if word not in self.heard]
+        dynamics = [self.dynamics] if self.dynamics and not self.silence else []
+        return self.heard + [word for word in sound_words(self) + dynamics if word not in self.heard]
 
 
 class SongAnalysis:
@@ -129,18 +130,20 @@ class SongAnalysis:
         described = measure.describe_chunk(self._measures[index], self.song)
         silence = measure.loudness_word(described.loudness_db)
         silence = silence if silence in ("silent", "near silent") else ""
+        before = self._analysed[-1] if index else None
+        brightness = measure.brightness_word(described.centroid_hz, before.brightness if before else None)
+        dynamics = measure.dynamics_word(described.loudness_range_db, before.dynamics if before else None)
         heard: list[str] = []
         moods: list[str] = []
         if not silence:
             results = self._tag_results_until(self._tagged_until(index))
             scores = {name: self._smoothed(result, index) for name, result in results.items()}
             tags_by_model = {name: list(result.tags) for name, result in results.items()}
-            previous = self._analysed[-1].heard if index else []
-            tags, moods = select_tags(scores, tags_by_model, previous)
+            tags, moods = select_tags(scores, tags_by_model, before.heard if before else [])
             if measure.tempo_word(self.song.tempo_bpm, self.song.tempo_clarity) is not None:
                 tags = [tag for tag in tags if tag not in tempo_feel_tags()]  # the measured tempo says it
             heard = tags + [mood for mood in moods if mood not in tags]
-        return ChunkAnalysis(start, end, heard, moods, described, silence)
+        return ChunkAnalysis(start, end, heard, moods, described, silence, brightness, dynamics)
 
     def _tagged_until(self, index: int) -> float:
         """Seconds up to which chunk `index` needs the taggers' results: the end of the next chunk."""
@@ -275,12 +278,12 @@ def smooth_over_chunks(scores: np.ndarray) -> np.ndarray:
     return smoothed / coverage
 
 
-def sound_words(chunk: measure.Descriptors) -> list[str]:
+def sound_words(chunk: ChunkAnalysis) -> list[str]:
     """Loudness and brightness words a chunk's measurements support (silence alone when it is silent)."""
-    if measure.is_silent(chunk.loudness_db) or chunk.loudness_db <= measure.NEAR_SILENT_DB:
-        return [measure.loudness_word(chunk.loudness_db)]
-    brightness = measure.brightness_word(chunk.centroid_hz)
-    words = [measure.loudness_word(chunk.loudness_db), TIMBRE_WORDS.get(brightness, brightness)]
+    loudness = chunk.measured.loudness_db
+    if measure.is_silent(loudness) or loudness <= measure.NEAR_SILENT_DB:
+        return [measure.loudness_word(loudness)]
+    words = [measure.loudness_word(loudness), TIMBRE_WORDS.get(chunk.brightness, chunk.brightness)]
     return [word for word in words if word]
 
 

@@ -9,6 +9,7 @@ The built-in captioner measures every 10 s chunk with `measure_chunk` and combin
 librosa's beat tracker compiles numba kernels on import (seconds per process), which this module avoids.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,12 @@ WARM_HZ = 1400.0
 BRIGHT_HZ = 2200.0
 # A chunk sounds brighter / darker than the one before when its centroid moves by this factor.
 BRIGHTNESS_CHANGE_RATIO = 1.4
+# The words' limits, (low, high]; a chunk keeps the chunk before's brightness or dynamics word while its
+# measurement stays within KEEP_MARGIN of that word's limits, so a centroid or range hovering at a limit
+# does not flip the word every chunk ("warm timbre", "dark timbre", "warm timbre", ...).
+BRIGHTNESS_LIMITS = {"dark": (0.0, DARK_HZ), "warm": (DARK_HZ, WARM_HZ), "bright": (BRIGHT_HZ, math.inf)}
+DYNAMICS_LIMITS = {"steady dynamics": (0.0, NARROW_RANGE_DB), "wide dynamics": (WIDE_RANGE_DB, math.inf)}
+KEEP_MARGIN = 1.15
 
 
 @dataclass
@@ -315,8 +322,11 @@ def loudness_word(loudness: float) -> str | None:
     return None
 
 
-def dynamics_word(range_db: float) -> str | None:
-    """ "wide dynamics" / "steady dynamics" from the loudness range (dB) within a chunk; None in between."""
+def dynamics_word(range_db: float, previous: str | None = None) -> str | None:
+    """ "wide dynamics" / "steady dynamics" from the loudness range (dB) within a chunk; None in between.
+    `previous` (the chunk before's word) is kept while the range is within KEEP_MARGIN of its limits."""
+    if _keeps(previous, range_db, DYNAMICS_LIMITS):
+        return previous
     if range_db >= WIDE_RANGE_DB:
         return "wide dynamics"
     if 0 < range_db <= NARROW_RANGE_DB:
@@ -336,10 +346,13 @@ def relative_loudness_word(level_db: float, reference_db: float) -> str | None:
     return None
 
 
-def brightness_word(centroid_hz: float) -> str | None:
-    """ "dark", "warm" or "bright" from the spectral centroid (Hz); None in the neutral middle or silence."""
+def brightness_word(centroid_hz: float, previous: str | None = None) -> str | None:
+    """ "dark", "warm" or "bright" from the spectral centroid (Hz); None in the neutral middle or silence.
+    `previous` (the chunk before's word) is kept while the centroid is within KEEP_MARGIN of its limits."""
     if not np.isfinite(centroid_hz):
         return None
+    if _keeps(previous, centroid_hz, BRIGHTNESS_LIMITS):
+        return previous
     if centroid_hz < DARK_HZ:
         return "dark"
     if centroid_hz < WARM_HZ:
@@ -347,6 +360,14 @@ def brightness_word(centroid_hz: float) -> str | None:
     if centroid_hz >= BRIGHT_HZ:
         return "bright"
     return None
+
+
+def _keeps(previous: str | None, value: float, limits: dict[str, tuple[float, float]]) -> bool:
+    """Whether `value` is within KEEP_MARGIN of the limits of the word `previous` (False for no word)."""
+    if previous not in limits:
+        return False
+    low, high = limits[previous]
+    return low / KEEP_MARGIN < value <= high * KEEP_MARGIN
 
 
 def brightness_change_word(centroid_hz: float, previous_centroid_hz: float) -> str | None:

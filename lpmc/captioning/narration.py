@@ -60,7 +60,8 @@ def summarise(analysis: SongAnalysis) -> str:
     if measure.is_silent(analysis.song.loudness_db):
         return "The recording is silent."
     tags = analysis.song_tags + [w for w in song_words(analysis.song) if w not in analysis.song_tags]
-    return paragraph([write_caption(tags, style="summary"), dynamics_sentence(analysis.song)])
+    dynamics = dynamics_sentence(measure.dynamics_word(analysis.song.loudness_range_db), analysis.song)
+    return paragraph([write_caption(tags, style="summary"), dynamics])
 
 
 def _caption(
@@ -78,13 +79,15 @@ def _caption(
         or _overlap(chunk.heard, previous.heard) < FRESH_DESCRIPTION_OVERLAP
     ):
         tags = _fresh_tags(chunk, song, states_song)
-        return paragraph([write_caption(tags, style="writing"), dynamics_sentence(chunk.measured)])
+        return paragraph(
+            [write_caption(tags, style="writing"), dynamics_sentence(chunk.dynamics, chunk.measured)]
+        )
     return describe_changes(chunk, previous, song)
 
 
 def _fresh_tags(chunk: ChunkAnalysis, song: measure.Descriptors, states_song: bool) -> list[str]:
     """Tags for a chunk described from scratch, with the song's tempo and key when `states_song`."""
-    tags = chunk.heard + [word for word in sound_words(chunk.measured) if word not in chunk.heard]
+    tags = chunk.heard + [word for word in sound_words(chunk) if word not in chunk.heard]
     if states_song:
         tempo = measure.tempo_word(song.tempo_bpm, song.tempo_clarity)
         feel = measure.tempo_feel_word(song.tempo_bpm, song.tempo_clarity)
@@ -189,9 +192,9 @@ def _differ_from(text: str, previous_text: str, chunk: ChunkAnalysis) -> str:
     return fresh[0] if fresh else fallbacks[-1]
 
 
-def dynamics_sentence(descriptors: measure.Descriptors) -> str:
-    """A sentence on the loudness range (the writer has no words for dynamics); "" when unremarkable."""
-    word = measure.dynamics_word(descriptors.loudness_range_db)
+def dynamics_sentence(word: str | None, descriptors: measure.Descriptors) -> str:
+    """A sentence on the loudness range for its dynamics `word` (the writer has no words for dynamics);
+    "" when unremarkable."""
     if word == "wide dynamics":
         return f"Its loudness swings widely, over a {round(descriptors.loudness_range_db)} dB range."
     if word == "steady dynamics":
