@@ -124,13 +124,22 @@ def library_choices() -> list[str]:
     return library_names()
 
 
+EMPTY_FOLDER_AGE = 600  # seconds
+
+
 def _download_folder() -> Path:
     """A new folder inside Gradio's cache for files the page offers: Gradio serves them without copying,
-    and its cache cleanup (app.py's UPLOAD_CLEANUP) deletes them."""
+    and its cache cleanup (app.py's UPLOAD_CLEANUP) deletes them. That cleanup leaves the folders, so the
+    empty ones older than EMPTY_FOLDER_AGE go here (a younger one may be about to get its files)."""
     from gradio.utils import get_upload_folder
 
-    Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix="lpmc-", dir=get_upload_folder()))
+    cache = Path(get_upload_folder())
+    cache.mkdir(parents=True, exist_ok=True)
+    for folder in cache.glob("lpmc-*"):
+        with contextlib.suppress(OSError):  # not empty, or already gone
+            if time.time() - folder.stat().st_mtime > EMPTY_FOLDER_AGE:
+                folder.rmdir()
+    return Path(tempfile.mkdtemp(prefix="lpmc-", dir=cache))
 
 
 # --- Models tab ---------------------------------------------------------------------------------------

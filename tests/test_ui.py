@@ -1,5 +1,9 @@
 """The page's adapters on real inputs: labels, progress words, players, song cells, the models table."""
 
+import os
+import time
+from pathlib import Path
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -86,3 +90,21 @@ def test_models_are_grouped_by_task_with_folded_reasons():
     named = [row[0] for row in rows if row[0]]
     assert named == [task for task in TASKS if registry.names(task)]  # each task named once, in order
     assert ui.models_details().count("<details>") == len(registry.MODELS)
+
+
+def test_download_folders_emptied_by_the_cache_cleanup_go_too(tmp_path, monkeypatch):
+    """Gradio's cleanup deletes the files it served, not their folders: lpmc removes its old empty ones."""
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    old_empty, old_full, young_empty = (tmp_path / name for name in ("lpmc-old", "lpmc-full", "lpmc-young"))
+    for folder in (old_empty, old_full, young_empty):
+        folder.mkdir()
+    (old_full / "song.captions.json").write_text("{}")
+    hour_ago = time.time() - 3600
+    for folder in (old_empty, old_full):
+        os.utime(folder, (hour_ago, hour_ago))
+    chunks = [{"start": 0, "end": 10, "text": "T.", "tags": []}]
+    song = {"captions": {"file": "a.ogg", "model": "builtin-captioner", "chunks": chunks}}
+    buttons = ui.caption_downloads(song | {"audio": "a.ogg"})
+    assert [Path(button["value"]).name for button in buttons][0] == "a.captions.json"
+    assert not old_empty.exists() and old_full.exists() and young_empty.exists()
+    assert Path(buttons[0]["value"]).parent.parent == tmp_path
