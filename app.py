@@ -228,7 +228,11 @@ def library_tab() -> None:
         with gr.Column():
             blurb = gr.Markdown()
             shared = gr.Dataframe(
-                headers=list(ui.PLAYLIST_ROWS), label="What the songs share", wrap=True, interactive=False
+                headers=list(ui.PLAYLIST_ROWS),
+                label="What the songs share",
+                wrap=True,
+                interactive=False,
+                column_widths=["25%", "75%"],
             )
     describe.click(
         ui.describe_uploaded_playlist, [songs, backend], [blurb, shared], api_name="describe_playlist"
@@ -242,7 +246,11 @@ def library_tab() -> None:
             find = gr.Button("Find tracks that sound like it", variant="primary")
         with gr.Column():
             similar = gr.Dataframe(
-                headers=list(ui.TRACK_COLUMNS), label="Sounds like", wrap=True, interactive=False
+                headers=list(ui.TRACK_COLUMNS),
+                label="Sounds like",
+                wrap=True,
+                interactive=False,
+                column_widths=["8%", "32%", "42%", "18%"],
             )
     find.click(ui.similar_to_upload, [song, library, top], similar, api_name="similar_tracks")
     with gr.Row():
@@ -253,7 +261,13 @@ def library_tab() -> None:
             search_top = gr.Slider(1, 50, value=10, step=1, label="Tracks")
             search = gr.Button("Search", variant="primary")
         with gr.Column():
-            hits = gr.Dataframe(headers=list(ui.HIT_COLUMNS), label="Found", wrap=True, interactive=False)
+            hits = gr.Dataframe(
+                headers=list(ui.HIT_COLUMNS),
+                label="Found",
+                wrap=True,
+                interactive=False,
+                column_widths=["8%", "24%", "20%", "34%", "14%"],
+            )
     search.click(ui.search_words, [words, search_library, search_top], hits, api_name="search_library")
     words.submit(ui.search_words, [words, search_library, search_top], hits)
 

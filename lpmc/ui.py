@@ -513,7 +513,7 @@ def describe_uploaded_playlist(paths: list[str] | None, backend: str = AUTO) -> 
         f"_Written by {_safe(result.blurb.backend)}._",
     ]
     if result.blurb.note:
-        lines.append(f"_{_safe(result.blurb.note)}_")
+        lines.append(folded_note(result.blurb.note))
     lines += [f"⚠️ {_safe(name)} was skipped: {_safe(why)}" for name, why in result.skipped]
     return "\n\n".join(lines), _playlist_rows(result.profile)
 

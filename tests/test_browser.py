@@ -23,6 +23,7 @@ from lpmc.captioning.export import CSV_COLUMNS, to_srt, to_vtt
 from lpmc.recommend.catalog import CATALOG_DIR, JAMENDO_FILE
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS
 from tests.conftest import PROJECT_DIR, running_app
+from tests.synth_music import write_song
 
 SONG = PROJECT_DIR / "assets" / "examples" / "caribbean_excerpt.ogg"  # 25 s: three chunks
 PHOTO = PROJECT_DIR / "assets" / "photos" / "mountains.jpg"
@@ -252,6 +253,40 @@ def test_image_examples_and_library_songs_play(page):
     player = tab.locator("[data-testid^='waveform-Player']")
     sync_api.expect(player.locator("#duration")).to_have_text("0:25")
     assert_no_local_path(page)
+
+
+# --- Library ----------------------------------------------------------------------------------------
+
+
+def test_library_describes_a_playlist_finds_alike_and_searches_words(page, tmp_path):
+    tab = open_tab(page, "Library")
+    piano = tmp_path / "night_piano.wav"
+    write_song(piano, "piano", 20.0, seed=3)
+    uploads = tab.locator("input[type=file][accept='audio/*']")  # Songs (several), then Song (one)
+    uploads.first.set_input_files([str(SONG), str(piano)])
+    tab.get_by_role("button", name="Describe the playlist").click()
+    sync_api.expect(tab.get_by_text(re.compile("Written by"))).to_be_visible()
+    shared = tab.locator(".table-wrap").first
+    sync_api.expect(cell(shared, 0, 1)).to_have_text("2")  # songs
+    assert [cell(shared, row, 0).inner_text() for row in range(3)] == ["songs", "moods", "styles"]
+
+    uploads.nth(1).set_input_files(str(SONG))
+    tab.get_by_role("button", name="Find tracks that sound like it").click()
+    alike = tab.locator(".table-wrap").nth(1)
+    sync_api.expect(cell(alike, 0, 1)).to_have_text("caribbean_excerpt")  # the indexed copy of the song
+    sync_api.expect(cell(alike, 0, 2)).to_contain_text("shares ")
+
+    tab.get_by_label("Words").fill("drums")
+    tab.get_by_label("Words").press("Enter")
+    found = tab.locator(".table-wrap").nth(2)
+    sync_api.expect(cell(found, 0, 1)).to_have_text("caribbean_excerpt")
+    sync_api.expect(cell(found, 0, 2)).to_contain_text("drums")
+    for table in (shared, alike, found):
+        assert table.evaluate("e => e.scrollWidth <= e.clientWidth")  # every column in view
+    sync_api.expect(tab.get_by_text("Why not a stronger model?")).to_be_visible()  # folded, not a wall
+    assert_no_local_path(page)
+    screenshot(page, "tab-library")
+    assert_fits_a_phone(page, "tab-library")
 
 
 # --- Models -----------------------------------------------------------------------------------------

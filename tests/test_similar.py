@@ -91,3 +91,16 @@ def _cli(argv: list[str], env: dict[str, str]) -> dict:
         check=True,
     )
     return json.loads(done.stdout)
+
+
+def test_in_a_library_of_one_song_its_copy_is_the_nearest_by_far(tmp_path, monkeypatch):
+    """A one-song library has no meaningful mean profile: a copy of the song must still score ~1, not 0."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    write_song(folder / "only.flac", "piano", SECONDS, seed=5)
+    monkeypatch.setenv("LPMC_LIBRARY_DB", f"one={tmp_path / 'one.sqlite'}")
+    assert index_folder(folder, progress=False).added == 1
+    copy = tmp_path / "copy.flac"
+    copy.write_bytes((folder / "only.flac").read_bytes())
+    [track] = similar_tracks(copy, top=5).tracks
+    assert track.title == "only" and track.similarity > 0.99

@@ -4,7 +4,8 @@ A track's profile (stored by `lpmc index`, see library.py) is the song-level pro
 the built-in captioner's taggers (musicnn MTT and MSD, MTG-Jamendo moods/themes). Raw, every profile is
 alike: the same few tags score high on almost any song. So profiles are square-rooted (which evens out
 large and small probabilities, as the Hellinger distance between distributions does), centred on the
-library's mean profile (what the library has in common says nothing about a pair) and cut to unit length;
+library's mean profile (what the library has in common says nothing about a pair; not in a library of a
+few songs, whose mean is not that) and cut to unit length;
 neighbours are the largest cosines, found with the recommender's exact search (`best_first`).
 On 74 songs of four game soundtracks from Debian (bench/similar.py), 79% of a song's 5 nearest come from
 its own soundtrack, against 29% by chance (raw profiles: 75%; the MiniLM tag documents the photo search
@@ -24,6 +25,9 @@ from lpmc.recommend.library import LibraryTracks, ranked_tags, read_tracks, ship
 from lpmc.recommend.recommend import best_first
 
 SHARED_TAGS = 5  # tags named as the reason for a neighbour
+# A library's mean profile stands for "what every song has" only over several songs: centred on the mean of
+# one song, that song's own copy would score 0, and two songs would always point opposite ways.
+MIN_TRACKS_TO_CENTRE = 5
 
 
 @dataclass
@@ -75,9 +79,11 @@ def similar_tracks(song: str | Path, library: str | None = None, top: int = 10) 
 
 def comparable(profiles: np.ndarray, library: np.ndarray) -> np.ndarray:
     """(N, D) profiles as unit rows that compare by cosine: square-rooted, centred on the library's mean
-    (of its (M, D) profiles, square-rooted too), unit length."""
+    (of its (M, D) profiles, square-rooted too; not below MIN_TRACKS_TO_CENTRE tracks), unit length."""
     rooted = np.sqrt(np.clip(profiles, 0.0, None))
-    centred = rooted - np.sqrt(np.clip(library, 0.0, None)).mean(axis=0)
+    centred = rooted
+    if len(library) >= MIN_TRACKS_TO_CENTRE:
+        centred = rooted - np.sqrt(np.clip(library, 0.0, None)).mean(axis=0)
     return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
 
 
