@@ -327,3 +327,10 @@ def pad_hypotheses(best: list[torch.Tensor], max_length: int) -> torch.Tensor:
         if len(tokens) < width:
             out[row, len(tokens)] = EOS_ID
     return out
+
+
+def stack_padded(groups: list[torch.Tensor]) -> torch.Tensor:
+    """Token ids of groups of chunks searched apart -> one (N, L) tensor, as if searched together: the
+    shorter groups padded with PAD (each row already ends with its EOS where it fits)."""
+    width = max(ids.shape[1] for ids in groups)
+    return torch.cat([F.pad(ids, (0, width - ids.shape[1]), value=PAD_ID) for ids in groups])
