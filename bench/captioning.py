@@ -1,7 +1,7 @@
 """Captioning speed as a user waits for it, and LP-MusicCaps against upstream's generate, in one run.
 
     python bench/captioning.py [--repeats 3] [--stages] [--skip-builtin] [--skip-lp]
-                               [--policies PASSIVE,ACTIVE] [--int8]
+                               [--policies PASSIVE,ACTIVE] [--isa native,avx2] [--int8]
 
 (a) The built-in captioner on a real recording: the shipped example (assets/examples/caribbean_excerpt.ogg,
     25 s of a Caribbean band) looped to 3:00 and saved as OGG Vorbis, 44.1 kHz stereo.
@@ -16,6 +16,9 @@
     does). The ids must be identical. Random weights rarely emit EOS, so every row runs to max_length (the
     worst case). OpenMP reads its wait policy when torch loads, so each policy runs in its own process;
     in it the two contenders alternate, so both see the same load from other processes.
+    `--isa avx2` also runs each policy with oneDNN, ATen and MKL limited to AVX2 (their environment
+    variables, read when torch loads): on an AVX-512 CPU that emulates an AVX2-only one, for both
+    contenders. The child reports the kernels ATen actually picked.
 
 Wall times depend on what else runs on the cores (the load average is printed); CPU seconds (all threads)
 show the work done.
@@ -30,12 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PROJECT_DIR, SONG_SECONDS, looped_example, machine_line, run_timed
+from common import PROJECT_DIR, SONG_SECONDS, looped_example, machine_line, run_timed, vector_isa
 
 N_CHUNKS = 6  # 60 s of audio
 NUM_BEAMS = 5
 MAX_LENGTH = 128
 BATCH_SONGS = 3
+# What limits oneDNN (our Linear layers), ATen (everything else) and MKL (upstream's Linear layers) to AVX2.
+AVX2_LIMITS = {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2"}
 # What transformers 4.26.1 read from the bart-base config when upstream called generate().
 CONFIG_SEARCH_SETTINGS = {
     "no_repeat_ngram_size": 3,
@@ -127,24 +132,37 @@ def stages_child(song: Path) -> None:
     print(json.dumps(marks))
 
 
-def bench_lp_music_caps(repeats: int, policies: list[str], int8: bool) -> None:
+def isa_label(isa: str) -> str:
+    """What `isa` means on this CPU, said plainly."""
+    if isa == "native":
+        return f"native ({vector_isa()})"
+    if vector_isa().startswith("AVX-512"):
+        return "AVX2 emulated by ISA limits on an AVX-512 CPU"
+    return "AVX2 limits (this CPU has no AVX-512: same as native)"
+
+
+def bench_lp_music_caps(repeats: int, policies: list[str], isas: list[str], int8: bool) -> None:
     print(
         f"(b) LP-MusicCaps bart-base, random weights, {N_CHUNKS} chunks ({N_CHUNKS * 10} s), "
         f"beam {NUM_BEAMS}, max_length {MAX_LENGTH}, torch threads 2; median of {repeats} alternating runs"
     )
-    for policy in policies:
-        command = [sys.executable, __file__, "--lp-child", "--repeats", str(repeats)] + ["--int8"] * int8
-        _, _, out = run_timed(command, OMP_WAIT_POLICY=policy)
-        found = json.loads(out)
-        upstream, ours = statistics.median(found["upstream"]), statistics.median(found["ours"])
-        print(
-            f"  OMP_WAIT_POLICY={policy:<7} upstream-style generate {upstream:6.2f} s, ours {ours:6.2f} s: "
-            f"{upstream / ours:.2f}x, ids identical: {found['identical']}   (CPU s: upstream "
-            f"{statistics.median(found['upstream_cpu']):.1f}, ours "
-            f"{statistics.median(found['ours_cpu']):.1f}; load {found['load']:.1f})"
-        )
-        if int8:
-            print(f"    ours with dynamic int8 Linear layers: {found['int8']}")
+    for isa in isas:
+        limits = AVX2_LIMITS if isa == "avx2" else {}
+        print(f"  {isa_label(isa)}" + "".join(f" {name}={value}" for name, value in limits.items()))
+        for policy in policies:
+            command = [sys.executable, __file__, "--lp-child", "--repeats", str(repeats)] + ["--int8"] * int8
+            _, _, out = run_timed(command, OMP_WAIT_POLICY=policy, **limits)
+            found = json.loads(out)
+            upstream, ours = statistics.median(found["upstream"]), statistics.median(found["ours"])
+            print(
+                f"    OMP_WAIT_POLICY={policy:<7} upstream-style generate {upstream:6.2f} s, "
+                f"ours {ours:6.2f} s: {upstream / ours:.2f}x, ids identical: {found['identical']}   "
+                f"(CPU s: upstream {statistics.median(found['upstream_cpu']):.1f}, ours "
+                f"{statistics.median(found['ours_cpu']):.1f}; load {found['load']:.1f}; "
+                f"ATen kernels {found['aten_isa']})"
+            )
+            if int8:
+                print(f"      ours with dynamic int8 Linear layers: {found['int8']}")
 
 
 def lp_child(repeats: int, int8: bool) -> None:
@@ -173,6 +191,7 @@ def lp_child(repeats: int, int8: bool) -> None:
             found.setdefault(name + "_cpu", []).append(time.process_time() - cpu)
     found["identical"] = torch.equal(ids["upstream"], ids["ours"])
     found["load"] = os.getloadavg()[0]
+    found["aten_isa"] = torch.backends.cpu.get_cpu_capability()
     if int8:
         found["int8"] = int8_agreement(model, chunks, ids["ours"])
     print(json.dumps(found))
@@ -228,6 +247,9 @@ def main() -> None:
     parser.add_argument("--skip-builtin", action="store_true")
     parser.add_argument("--skip-lp", action="store_true")
     parser.add_argument("--policies", default="PASSIVE,ACTIVE", help="OpenMP wait policies to time (b) under")
+    parser.add_argument(
+        "--isa", default="native", help="instruction sets to time (b) with: native, avx2 or native,avx2"
+    )
     parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantisation in (b)")
     parser.add_argument("--stages-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lp-child", action="store_true", help=argparse.SUPPRESS)
@@ -244,7 +266,10 @@ def main() -> None:
             if args.stages:
                 bench_stages(song)
     if not args.skip_lp:
-        bench_lp_music_caps(args.repeats, args.policies.split(","), args.int8)
+        isas = args.isa.split(",")
+        if not set(isas) <= {"native", "avx2"}:
+            parser.error(f"--isa takes native, avx2 or both; got {args.isa}")
+        bench_lp_music_caps(args.repeats, args.policies.split(","), isas, args.int8)
 
 
 if __name__ == "__main__":

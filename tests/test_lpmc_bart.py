@@ -8,6 +8,7 @@ import pytest
 import torch
 from transformers.modeling_outputs import BaseModelOutput
 
+from lpmc import parallel
 from lpmc.captioning.lp_music_caps import search
 from lpmc.captioning.lp_music_caps.checkpoint import build_model, load_checkpoint, load_lp_music_caps
 from lpmc.captioning.lp_music_caps.frontend import (
@@ -226,6 +227,17 @@ def test_no_trigram_repeats_and_forced_tokens(tiny):
         trigrams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
         assert len(trigrams) == len(set(trigrams))
         assert len(row) <= 40
+
+
+@pytest.mark.parametrize("num_beams", [1, 5])
+def test_chunks_searched_by_workers_give_the_ids_of_one_search(tiny, num_beams, monkeypatch):
+    """Under OMP_WAIT_POLICY=PASSIVE, generate_ids splits the chunks between single-threaded workers."""
+    model, chunks = tiny
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    together = model.generate_ids(chunks, num_beams=num_beams, max_length=40)
+    monkeypatch.setattr(parallel, "workers", lambda: 3)  # groups of 2, 1 and 1 chunks
+    apart = model.generate_ids(chunks, num_beams=num_beams, max_length=40)
+    assert torch.equal(apart, together)
 
 
 # ---------------------------------------------------------------- captions end to end

@@ -2,16 +2,22 @@
 
 A reimplementation of upstream seungheondoh/lp-music-caps (`model/bart.py`) on transformers'
 `BartForConditionalGeneration`; module names match the published checkpoints' keys (checkpoint.py loads
-them strictly). Decoding is search.py's, all chunks of a batch in one search on torch's threads: every
-step then reads the decoder's ~350 MB of weights once for all 30 rows (6 chunks x 5 beams), instead of once
-per group of chunks searched side by side (bench/captioning.py: 9.3 s instead of 15.2 s under
-OMP_WAIT_POLICY=PASSIVE on 2 busy cores, CPU time 7.4 s instead of 9.6 s).
+them strictly). Decoding is search.py's.
+
+Under OMP_WAIT_POLICY=PASSIVE the chunks are split into one group per torch thread, each encoded and
+searched by a single-threaded worker (lpmc/parallel.py). A step runs ~130 small parallel regions, and a
+sleeping OpenMP thread takes 70-100 us to wake on these machines, so one search on 2 threads spent ~10 ms
+per step waiting. With one thread each, oneDNN's kernels do as many FLOP/s on 15 rows as on 30 with two
+threads, and the rest of a step (attention, softmax, top-k, Python) runs side by side. Same run, 6 chunks,
+2 threads: 6.0 s instead of 6.5 s (AVX-512, load 1.3), 6.9 s instead of 8.3 s (AVX2 limits, load 1.7),
+28.8 s instead of 35.7 s (load 7). With spinning OpenMP threads (ACTIVE) one search of all rows is kept.
 """
 
 import torch
 from torch import nn
 from transformers import BartConfig, BartForConditionalGeneration
 
+from lpmc import parallel
 from lpmc.captioning.lp_music_caps import search
 from lpmc.captioning.lp_music_caps.frontend import AudioEncoder
 from lpmc.captioning.lp_music_caps.packing import Linear, PackedLinears
@@ -46,7 +52,13 @@ class LpMusicCaps(nn.Module):
         """Token ids (N, L) as upstream's generate(): rows start `2 0`, end with EOS 2, padded with 1."""
         with torch.inference_mode():
             linears = self.packed_decoder_linears()
-            return search.generate(self.bart, self.encode(chunks), num_beams, max_length, min_length, linears)
+
+        def encode_and_search(group: torch.Tensor) -> torch.Tensor:
+            return search.generate(self.bart, self.encode(group), num_beams, max_length, min_length, linears)
+
+        # Chunks are encoded and searched independently: groups give the same ids as one batch.
+        groups = chunks.tensor_split(min(parallel.workers(), len(chunks)))
+        return search.stack_padded(parallel.map_single_threaded(encode_and_search, groups))
 
     def packed_decoder_linears(self) -> dict[nn.Linear, Linear]:
         """The decoder's Linear layers and lm_head, packed once (again only if a weight was changed since)."""

@@ -84,6 +84,9 @@ class CachedDecoder:
         self.cache = [(torch.empty(shape), torch.empty(shape)) for _ in self.decoder.layers]
         self.slots = torch.zeros(chunks, beams, max_length, dtype=torch.long)  # (chunk, beam, time) -> slot
         self.length = 0
+        # Adding BART's all-zero final_logits_bias changes no logit; skipping it saves a pass over 30 x 50265.
+        bias = bart.final_logits_bias
+        self.logits_bias = bias if bias.any() else None
 
     def _apply(self, linear: nn.Linear, x: torch.Tensor) -> torch.Tensor:
         return self.linear.get(linear, linear)(x)
@@ -151,7 +154,10 @@ class CachedDecoder:
 
     def logits(self, h: torch.Tensor) -> torch.Tensor:
         """Decoder output (rows, d_model) -> vocabulary logits (rows, vocab); lm_head is tied to `shared`."""
-        return self._apply(self.bart.lm_head, h) + self.bart.final_logits_bias
+        logits = self._apply(self.bart.lm_head, h)
+        if self.logits_bias is not None:
+            logits += self.logits_bias
+        return logits
 
     def select(self, rows: torch.Tensor, chunks: torch.Tensor) -> None:
         """Continue with `rows` (indices of the current rows, grouped by chunk), from the `chunks` kept."""
@@ -277,7 +283,7 @@ def beam_search(
             process_scores(scores, sequences, min_length)
         else:
             scores = forced_scores(len(sequences), vocab_size, token)
-        scores = (scores + beam_scores[:, None]).view(len(live), -1)
+        scores = scores.add_(beam_scores[:, None]).view(len(live), -1)
         top_scores, top_indices = torch.topk(scores, 2 * num_beams, dim=1, largest=True, sorted=True)
         kept_chunks, rows, tokens, next_scores = [], [], [], []
         for position, (chunk, cand_scores, cand_indices) in enumerate(
@@ -321,3 +327,10 @@ def pad_hypotheses(best: list[torch.Tensor], max_length: int) -> torch.Tensor:
         if len(tokens) < width:
             out[row, len(tokens)] = EOS_ID
     return out
+
+
+def stack_padded(groups: list[torch.Tensor]) -> torch.Tensor:
+    """Token ids of groups of chunks searched apart -> one (N, L) tensor, as if searched together: the
+    shorter groups padded with PAD (each row already ends with its EOS where it fits)."""
+    width = max(ids.shape[1] for ids in groups)
+    return torch.cat([F.pad(ids, (0, width - ids.shape[1]), value=PAD_ID) for ids in groups])
