@@ -115,7 +115,9 @@ def audio_tab() -> None:
     )
     captioning.success(ui.caption_downloads, song, downloads, api_name="caption_downloads")
     # Stopping keeps the rows written so far, and offers them for download.
-    stop.click(ui.caption_downloads, song, downloads, cancels=[captioning], api_visibility="private")
+    # In two steps: with the downloads in the cancelling event itself, the page never showed them.
+    stopped = stop.click(None, cancels=[captioning], queue=False, api_visibility="private")
+    stopped.then(ui.caption_downloads, song, downloads, api_visibility="private")
     chunks.select(ui.play_chunk, song, chunk_player, api_visibility="private")
 
 
