@@ -5,6 +5,8 @@ Every event has an api_name, so the app can be scripted with gradio_client.
 """
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import gradio as gr
 
@@ -25,6 +27,26 @@ def model_dropdown(task: str, label: str) -> gr.Dropdown:
     """A task's model choice, listed from the registry; any name or alias typed through the API is checked
     by the registry, which answers with the choices."""
     return gr.Dropdown(ui.model_choices(task), value=AUTO, label=label, allow_custom_value=True)
+
+
+def results_table(label: str, headers: Sequence[str], widths: Sequence[str], **options: Any) -> gr.Dataframe:
+    """A read-only table of results with wrapped text, its columns `widths` wide (CSS, e.g. "20%")."""
+    return gr.Dataframe(
+        headers=list(headers),
+        column_widths=list(widths),
+        label=label,
+        wrap=True,
+        interactive=False,
+        **options,
+    )
+
+
+def library_and_count(libraries: list[str]) -> tuple[gr.Dropdown, gr.Slider]:
+    """Which of the server's libraries to look in (by name), and how many tracks to show."""
+    return (
+        gr.Dropdown(libraries, value=libraries[0], label="Library"),
+        gr.Slider(1, 50, value=10, step=1, label="Tracks"),
+    )
 
 
 def tags_tab() -> None:
@@ -79,12 +101,8 @@ def audio_tab() -> None:
                     for label in ui.EXPORT_LABELS.values()
                 ]
         with gr.Column(scale=3, min_width=300):
-            chunks = gr.Dataframe(
-                headers=["time", "caption", "tags heard"],
-                column_widths=["20%", "50%", "30%"],
-                label="Captions (click a row to hear it)",
-                wrap=True,
-                interactive=False,
+            chunks = results_table(
+                "Captions (click a row to hear it)", ["time", "caption", "tags heard"], ["20%", "50%", "30%"]
             )
             chunk_player = gr.Audio(
                 label="The clicked chunk", type="numpy", interactive=False, autoplay=True, visible=False
@@ -145,13 +163,8 @@ def image_tab() -> None:
             reader = model_dropdown(IMAGE_UNDERSTANDING, "Photo model")
             run = gr.Button("Find songs", variant="primary")
         with gr.Column(scale=3, min_width=300):
-            songs = gr.Dataframe(
-                headers=["song", "why", "score"],
-                column_widths=["46%", "37%", "17%"],
-                datatype=["markdown", "str", "str"],
-                label="Songs",
-                wrap=True,
-                interactive=False,
+            songs = results_table(
+                "Songs", ["song", "why", "score"], ["46%", "37%", "17%"], datatype=["markdown", "str", "str"]
             )
             player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, visible=False)
             analysis = gr.Markdown(ui.IMAGE_EMPTY)
@@ -168,15 +181,8 @@ def image_tab() -> None:
 
 
 def models_tab() -> None:
-    table = gr.Dataframe(
-        value=ui.models_table,
-        headers=list(ui.MODEL_COLUMNS),
-        column_widths=["14%", "24%", "24%", "22%", "16%"],
-        label="Models",
-        wrap=True,
-        interactive=False,
-        max_height=2000,
-    )
+    widths = ["14%", "24%", "24%", "22%", "16%"]
+    table = results_table("Models", ui.MODEL_COLUMNS, widths, value=ui.models_table, max_height=2000)
     gr.Markdown("#### Details: where each model comes from, and why it cannot run here")
     details = gr.Markdown(ui.models_details)
     refresh = gr.Button("Refresh")
@@ -229,13 +235,7 @@ def library_tab() -> None:
             describe = gr.Button("Describe the playlist", variant="primary")
         with gr.Column():
             blurb = gr.Markdown()
-            shared = gr.Dataframe(
-                headers=list(ui.PLAYLIST_ROWS),
-                label="What the songs share",
-                wrap=True,
-                interactive=False,
-                column_widths=["25%", "75%"],
-            )
+            shared = results_table("What the songs share", ui.PLAYLIST_ROWS, ["25%", "75%"])
     describe.click(
         ui.describe_uploaded_playlist, [songs, backend], [blurb, shared], api_name="describe_playlist"
     )
@@ -243,33 +243,19 @@ def library_tab() -> None:
         with gr.Column():
             gr.Markdown("### Sounds like this")
             song = gr.File(label="Song", file_types=["audio"], type="filepath")
-            library = gr.Dropdown(libraries, value=libraries[0], label="Library")
-            top = gr.Slider(1, 50, value=10, step=1, label="Tracks")
+            library, top = library_and_count(libraries)
             find = gr.Button("Find tracks that sound like it", variant="primary")
         with gr.Column():
-            similar = gr.Dataframe(
-                headers=list(ui.TRACK_COLUMNS),
-                label="Sounds like",
-                wrap=True,
-                interactive=False,
-                column_widths=["8%", "32%", "42%", "18%"],
-            )
+            similar = results_table("Sounds like", ui.TRACK_COLUMNS, ["8%", "32%", "42%", "18%"])
     find.click(ui.similar_to_upload, [song, library, top], similar, api_name="similar_tracks")
     with gr.Row():
         with gr.Column():
             gr.Markdown("### Search by words")
             words = gr.Textbox(label="Words", placeholder="rainy night jazz piano")
-            search_library = gr.Dropdown(libraries, value=libraries[0], label="Library")
-            search_top = gr.Slider(1, 50, value=10, step=1, label="Tracks")
+            search_library, search_top = library_and_count(libraries)
             search = gr.Button("Search", variant="primary")
         with gr.Column():
-            hits = gr.Dataframe(
-                headers=list(ui.HIT_COLUMNS),
-                label="Found",
-                wrap=True,
-                interactive=False,
-                column_widths=["8%", "24%", "20%", "34%", "14%"],
-            )
+            hits = results_table("Found", ui.HIT_COLUMNS, ["8%", "24%", "20%", "34%", "14%"])
     search.click(ui.search_words, [words, search_library, search_top], hits, api_name="search_library")
     words.submit(ui.search_words, [words, search_library, search_top], hits)
 
