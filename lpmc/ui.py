@@ -58,7 +58,13 @@ def user_errors(*uploads: str | None) -> Iterator[None]:
         log.warning("refused: %s", error)
         for upload in uploads:
             _discard_upload(upload)
-        raise gr.Error(str(error), duration=None) from None
+        raise user_error(str(error)) from None
+
+
+def user_error(message: str) -> gr.Error:
+    """The page's message for something the user can put right: it stays until closed, and the console
+    keeps lpmc's one line (Gradio would print a traceback for it)."""
+    return gr.Error(message, duration=None, print_exception=False)
 
 
 def _discard_upload(path: str | None) -> None:
@@ -260,7 +266,7 @@ def caption_audio(path: str | None, model: str, taggram_tagger: str = AUTO) -> I
     from lpmc.captioning.pipeline import iter_caption_file
 
     if not path:
-        raise gr.Error("Upload or record a song first.")
+        raise user_error("Upload or record a song first.")
     progress = gr.Progress()
     decoded_at = None  # when the song was decoded and measured and the chunks could start
     with user_errors(path):
@@ -375,7 +381,7 @@ def recommend_songs(
     from lpmc.recommend.recommend import recommend
 
     if not image and not (text or "").strip():
-        raise gr.Error("Upload a photo, write a few words about the moment, or both.")
+        raise user_error("Upload a photo, write a few words about the moment, or both.")
     with user_errors(image):
         photo = image or None
         result = recommend(
@@ -405,7 +411,7 @@ def play_library_song(paths: list[str] | None, library: str | None, selected: gr
     if not track:
         return None
     if not is_indexed(library or None, track):
-        raise gr.Error("Only songs of your library index can be played.")
+        raise user_error("Only songs of your library index can be played.")
     with user_errors():
         return PLAYBACK_SAMPLE_RATE, load_audio(track, PLAYBACK_SAMPLE_RATE)
 
@@ -497,12 +503,12 @@ def describe_uploaded_playlist(paths: list[str] | None, backend: str = AUTO) -> 
     from lpmc.playlist.describe import describe_playlist
 
     if not paths:
-        raise gr.Error("Upload the songs of the playlist first (two or more).")
+        raise user_error("Upload the songs of the playlist first (two or more).")
     not_audio = [Path(path).name for path in paths if Path(path).suffix.lower() not in AUDIO_EXTENSIONS]
     if not_audio:
         for path in paths:
             _discard_upload(path)
-        raise gr.Error(
+        raise user_error(
             f"Upload the songs themselves (not a playlist file or other files): {', '.join(not_audio)}."
         )
     with user_errors(*paths):
@@ -548,7 +554,7 @@ def similar_to_upload(path: str | None, library: str | None, top: float = 10) ->
     from lpmc.recommend.similar import similar_tracks
 
     if not path:
-        raise gr.Error("Upload a song first.")
+        raise user_error("Upload a song first.")
     with user_errors(path):
         result = similar_tracks(Path(path), library or None, int(top))
     return [

@@ -10,15 +10,19 @@ from tests.conftest import PROJECT_DIR, running_app
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
+def app_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_home):
     env = {
-        "LPMC_CACHE_DIR": str(home / "cache"),
-        "LPMC_WEIGHTS_DIR": str(home / "weights"),
+        "LPMC_CACHE_DIR": str(app_home / "cache"),
+        "LPMC_WEIGHTS_DIR": str(app_home / "weights"),
         "OPENAI_API_KEY": "",
         "OPENAI_BASE_URL": "",
     }
-    with running_app(env, home / "app.log") as url:
+    with running_app(env, app_home / "app.log") as url:
         yield url
 
 
@@ -146,3 +150,16 @@ def test_image_tab_refuses_a_decompression_bomb_clearly(client, tmp_path):
     )
     with pytest.raises(AppError, match="(?i)pixels"):
         client.predict(handle_file(str(bomb)), "", "jamendo", "default", 5, "auto", api_name="/recommend")
+
+
+def test_a_refused_input_is_one_log_line_not_a_traceback(client, app_home, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    with pytest.raises(AppError, match="is empty"):
+        client.predict(handle_file(str(empty)), "auto", "auto", api_name="/caption_audio")
+    log = (app_home / "app.log").read_text()
+    assert "refused: Audio file 'empty.wav' is empty" in log
+    assert "Traceback" not in log
