@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from lpmc import registry
+from lpmc import registry, ui
 from lpmc.captioning.export import FORMATS, export
 from lpmc.cli import main as lpmc_main
 from lpmc.tasks import (
@@ -135,7 +135,6 @@ def named(pattern: str, text: str) -> list[str]:
 def via_ui(task: str, choice: str, song: str, style: str = "writing", catalog: str = "pmemo") -> list[str]:
     import gradio as gr
 
-    from lpmc import ui
 
     try:
         if task == TAG_CAPTIONING:
@@ -252,7 +251,7 @@ def test_every_style_writes(path, style, song, here, request):
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("catalog", ["jamendo", "pmemo", "library"])
+@pytest.mark.parametrize("catalog", [value for _, value in ui.catalog_choices()])  # every one offered
 def test_every_catalog_recommends(path, catalog, song, here, library, request):
     assert answer(path, request, IMAGE_UNDERSTANDING, "mobilenet-v2", song, catalog=catalog) == [
         "mobilenet-v2"
@@ -273,7 +272,6 @@ def test_an_unknown_choice_lists_the_registry_s_choices(path, song, here, reques
 
 @pytest.mark.parametrize("path", ("ui", "api"))  # the command line prints JSON or text, not files
 def test_every_download_format_is_what_export_writes(path, song, here, request):
-    from lpmc import ui
 
     if path == "ui":
         *_, (_, _, _, captioned) = ui.caption_audio(song, "builtin", AUTO)
@@ -300,7 +298,6 @@ def test_the_walk_covers_every_registry_entry():
 @pytest.mark.parametrize("path", ["ui", "api"])
 def test_the_caption_language_reaches_the_llm_prompt(path, song, here, request, endpoint):
     if path == "ui":
-        from lpmc import ui
 
         _, provenance, prompt = ui.caption_tags(TAGS, "writing", "llm-endpoint", True, "Korean")
         prompt = prompt["value"]
