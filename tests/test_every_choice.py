@@ -135,7 +135,6 @@ def named(pattern: str, text: str) -> list[str]:
 def via_ui(task: str, choice: str, song: str, style: str = "writing", catalog: str = "pmemo") -> list[str]:
     import gradio as gr
 
-
     try:
         if task == TAG_CAPTIONING:
             _, provenance, _ = ui.caption_tags(TAGS, style, choice, False)
@@ -298,7 +297,6 @@ def test_the_walk_covers_every_registry_entry():
 @pytest.mark.parametrize("path", ["ui", "api"])
 def test_the_caption_language_reaches_the_llm_prompt(path, song, here, request, endpoint):
     if path == "ui":
-
         _, provenance, prompt = ui.caption_tags(TAGS, "writing", "llm-endpoint", True, "Korean")
         prompt = prompt["value"]
     else:
