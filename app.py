@@ -129,7 +129,8 @@ def audio_tab() -> None:
         [audio, model, taggram_tagger],
         results,
         api_name="caption_audio",
-        show_progress_on=chunks,  # one progress bar, over the rows as they come
+        # One progress bar, in the taggram's place (drawn at the end): over the table it hid the rows.
+        show_progress_on=taggram,
     )
     captioning.success(ui.caption_downloads, song, downloads, api_name="caption_downloads")
     # Stopping keeps the rows written so far, and offers them for download.
