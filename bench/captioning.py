@@ -100,7 +100,7 @@ def stages_child(song: Path) -> None:
     from lpmc import runtime
 
     runtime.setup()
-    from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, resample
+    from lpmc.audio import LISTENING_RESAMPLER, SAMPLE_RATE, chunk_bounds, decode_audio_checked, resample
     from lpmc.captioning import builtin, pipeline
     from lpmc.captioning.analysis import analyse_song
     from lpmc.tagging import load_tagger
@@ -112,7 +112,7 @@ def stages_child(song: Path) -> None:
     mark("model load")
     decoded = decode_audio_checked(song)
     mark(f"decoding ({decoded.sr} Hz)")
-    audio = resample(decoded.samples, decoded.sr, SAMPLE_RATE, pipeline.RESAMPLE_METHOD)
+    audio = resample(decoded.samples, decoded.sr, SAMPLE_RATE, LISTENING_RESAMPLER)
     mark(f"resampling to {SAMPLE_RATE} Hz")
     tagging = SongTagging(taggers, audio, SAMPLE_RATE)
     mark("taggers' resampling and mel spectrograms")
@@ -120,7 +120,7 @@ def stages_child(song: Path) -> None:
     def until(seconds: float) -> dict:
         return {found.model: found for found in tagging.results_until(seconds)}
 
-    analysis = analyse_song(audio, SAMPLE_RATE, chunk_bounds(decoded.samples.size / decoded.sr), until)
+    analysis = analyse_song(audio, SAMPLE_RATE, chunk_bounds(decoded.duration), until)
     mark("descriptors of every chunk, song tempo and key")
     rows = captioner.caption_chunks(audio, analysis, 1)
     next(rows)

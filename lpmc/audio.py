@@ -25,6 +25,7 @@ from lpmc.errors import AudioError
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 10.0
 CHUNK_SAMPLES = int(CHUNK_SECONDS * SAMPLE_RATE)
+LISTENING_RESAMPLER = "kaiser_best"  # musicnn's resampler: its taggers hear what they were trained on
 log = logging.getLogger(__name__)
 
 SUPPORTED_FORMATS = "wav, flac, ogg, mp3, m4a/aac"
@@ -61,11 +62,13 @@ def load_audio(path: str | Path, sr: int, max_seconds: float | None = None) -> n
 
 @dataclass
 class DecodedAudio:
-    """A decoded file: mono float32 samples (n,), their rate in Hz, and notes for the user (it was cut
-    short, say): the audio is usable, but the person should know."""
+    """A decoded file: mono float32 samples (n,), their rate in Hz, the file's duration in seconds (kept
+    when the samples are resampled) and notes for the user (it was cut short, say): the audio is usable,
+    but the person should know."""
 
     samples: np.ndarray
     sr: int
+    duration: float
     notes: list[str] = field(default_factory=list)
 
 
@@ -96,7 +99,15 @@ def decode_audio_checked(path: str | Path, max_seconds: float | None = None) -> 
     if not np.isfinite(audio).all():  # float files can hold NaN/inf, which would poison every tag
         audio = np.nan_to_num(audio, nan=0.0, posinf=1.0, neginf=-1.0)
     _check_duration(path, audio.size / sr, limit)
-    return DecodedAudio(audio, sr, _truncation_notes(path, audio.size / sr, declared))
+    return DecodedAudio(audio, sr, audio.size / sr, _truncation_notes(path, audio.size / sr, declared))
+
+
+def decode_for_listening(path: str | Path) -> DecodedAudio:
+    """`path` decoded and resampled to SAMPLE_RATE with LISTENING_RESAMPLER, as captioning and its taggers
+    hear songs. Needs no torch, so a caller can decode while torch loads."""
+    decoded = decode_audio_checked(path)
+    samples = resample(decoded.samples, decoded.sr, SAMPLE_RATE, LISTENING_RESAMPLER)
+    return DecodedAudio(samples, SAMPLE_RATE, decoded.duration, decoded.notes)
 
 
 def _check_rate(path: Path, sr: int) -> None:

@@ -1,5 +1,6 @@
 """lpmc.audio on generated files: every supported format, resampling, chunks, and every bad input."""
 
+import math
 import struct
 from pathlib import Path
 
@@ -237,3 +238,14 @@ def test_a_cut_short_mp3_decodes_what_it_can_and_says_so(tmp_path):
     assert "'cut.mp3' stops at 0:0" in decoded.notes[0] and "header says 0:12" in decoded.notes[0]
     samples, sr = audio.decode_audio(cut)  # the plain function still returns what it can
     assert samples.size == decoded.samples.size and sr == decoded.sr
+
+
+def test_decode_for_listening_resamples_to_16khz_and_keeps_the_files_duration_and_notes(tmp_path):
+    path = tmp_path / "odd_length.wav"
+    frames = 3 * SR + 7  # 7 frames past 3 s: no whole number of 16 kHz samples
+    soundfile.write(path, tone(440, frames / SR, channels=1)[:frames], SR)
+    heard = audio.decode_for_listening(path)
+    assert heard.sr == audio.SAMPLE_RATE and heard.duration == frames / SR
+    assert heard.samples.size == math.ceil(frames * audio.SAMPLE_RATE / SR) and heard.notes == []
+    direct = audio.resample(audio.decode_audio(path)[0], SR, audio.SAMPLE_RATE, audio.LISTENING_RESAMPLER)
+    np.testing.assert_array_equal(heard.samples, direct)

@@ -195,6 +195,18 @@ def test_cli_human_output_and_errors(short_file, tmp_path, capsys):
     assert err.count("\n") == 1 and err.startswith("error:") and "Traceback" not in err
 
 
+def test_cli_decodes_the_next_file_ahead_and_keeps_each_files_result(short_file, song_file, tmp_path, capsys):
+    """Files are decoded one ahead of the captioning (the first while torch loads): a bad file between two
+    good ones gets its one error line, and every good file its own captions, in the order given."""
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    assert main(["caption", short_file, str(bad), song_file, "--model", "builtin", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert [output["file"] for output in json.loads(captured.out)] == [short_file, song_file]
+    assert [len(output["chunks"]) for output in json.loads(captured.out)] == [2, 3]
+    assert captured.err.startswith(f"error: {bad}:") and captured.err.count("\n") == 1
+
+
 def test_the_first_rows_come_before_the_taggers_hear_the_end(tmp_path, monkeypatch):
     """Rows stream while the song is still being tagged, and say what the whole song tagged first says."""
     path = tmp_path / "two_minutes.wav"

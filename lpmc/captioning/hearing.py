@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, resample
+from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_for_listening
 from lpmc.captioning import builtin
 from lpmc.captioning.analysis import SongAnalysis, analyse_song
-from lpmc.captioning.pipeline import RESAMPLE_METHOD
 from lpmc.tagging import load_tagger
 from lpmc.tagging.result import TagResult
 from lpmc.tagging.tagger import tag_many
@@ -35,9 +34,8 @@ class HeardSong:
 
 def hear_song(path: str | Path) -> HeardSong:
     """Decode, tag and measure a song (AudioError for files that cannot be used)."""
-    decoded = decode_audio_checked(path)
-    duration = decoded.samples.size / decoded.sr
-    audio = resample(decoded.samples, decoded.sr, SAMPLE_RATE, RESAMPLE_METHOD)
+    decoded = decode_for_listening(path)
+    duration, audio = decoded.duration, decoded.samples
     taggers = [load_tagger(name) for name in builtin.taggers()]
     results = {
         tagger.name: found

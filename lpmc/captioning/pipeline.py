@@ -13,6 +13,7 @@ import dataclasses
 import math
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from lpmc import registry, settings
-from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_audio_checked, format_timestamp, resample
+from lpmc.audio import (
+    LISTENING_RESAMPLER,
+    SAMPLE_RATE,
+    DecodedAudio,
+    chunk_bounds,
+    decode_for_listening,
+    format_timestamp,
+    resample,
+)
 from lpmc.captioning import builtin
 from lpmc.captioning.analysis import ChunkAnalysis, analyse_song
 from lpmc.errors import AudioError
@@ -29,7 +38,6 @@ from lpmc.tagging.result import TagResult
 from lpmc.tagging.tagger import SongTagging
 from lpmc.tasks import AUDIO_CAPTIONING, AUTO, AudioCaptioner, Tagger
 
-RESAMPLE_METHOD = "kaiser_best"  # musicnn's resampler: its taggers hear what they were trained on
 # Share of the progress bar done after decoding and measuring; the chunk captions fill the rest.
 DECODED_PROGRESS = 0.05
 
@@ -94,15 +102,19 @@ def iter_caption_file(
     model: str = AUTO,
     batch_size: int | None = None,
     extra_taggers: Sequence[str] = (),
+    decoding: Future[DecodedAudio] | None = None,
 ) -> Iterator[SongCaption]:
     """Caption an audio file, yielding the growing SongCaption (progress 0..1, last one complete).
     `extra_taggers`: tagging models (names or aliases) run besides the captioner's own, e.g. for a taggram;
-    the first of them is the result's `taggram_tagger`."""
+    the first of them is the result's `taggram_tagger`. `decoding`: `decode_for_listening(path)` already
+    under way (the command line starts it while torch loads)."""
     captioner, chosen = load_captioner(model)  # before decoding: an unavailable model fails fast
     taggers = _taggers(extra_taggers)
-    decoded = decode_audio_checked(path)
+    decoded = decoding.result() if decoding else decode_for_listening(path)
     batch_size = batch_size or settings.caption_batch_size()
-    stream = _iter_caption(decoded.samples, decoded.sr, captioner, chosen, str(path), batch_size, taggers)
+    stream = _iter_caption(
+        decoded.samples, decoded.sr, decoded.duration, captioner, chosen, str(path), batch_size, taggers
+    )
     notes = decoded.notes
     del decoded  # the samples live on only in the stream, which frees them once resampled
     for result in stream:
@@ -129,7 +141,8 @@ def caption_audio(audio: np.ndarray, sr: int, model: str = AUTO, name: str = "")
         )
     captioner, chosen = load_captioner(model)
     taggers = _taggers(())
-    return _last(_iter_caption(audio, sr, captioner, chosen, name, settings.caption_batch_size(), taggers))
+    batch_size = settings.caption_batch_size()
+    return _last(_iter_caption(audio, sr, audio.size / sr, captioner, chosen, name, batch_size, taggers))
 
 
 def _last(results: Iterator[SongCaption]) -> SongCaption:
@@ -139,14 +152,15 @@ def _last(results: Iterator[SongCaption]) -> SongCaption:
 def _iter_caption(
     audio: np.ndarray,
     sr: int,
+    duration: float,
     captioner: AudioCaptioner,
     chosen: registry.Chosen,
     name: str,
     batch_size: int,
     taggers: list[Tagger],
 ) -> Iterator[SongCaption]:
-    result = SongCaption(file=name, model=chosen.name, note=chosen.note, duration=audio.size / sr)
-    audio = resample(audio, sr, SAMPLE_RATE, RESAMPLE_METHOD)
+    result = SongCaption(file=name, model=chosen.name, note=chosen.note, duration=duration)
+    audio = resample(audio, sr, SAMPLE_RATE, LISTENING_RESAMPLER)
     if not np.all(np.isfinite(audio)):
         raise AudioError("The audio contains NaN or infinite samples; it cannot be captioned.")
     bounds = chunk_bounds(result.duration)

@@ -141,10 +141,12 @@ class SongTagging:
                 continue
             windows, starts = self._windows[tagger.name]
             end = int(np.searchsorted(starts, until, side="left"))
-            if end > self._predicted[tagger.name]:
-                jobs.append((tagger, windows[self._predicted[tagger.name] : end]))
-                self._predicted[tagger.name] = end
-        # The networks are independent: run them side by side when that is faster (lpmc/parallel.py).
+            # One job per batch, so the workers share the work evenly whatever each network costs (a job
+            # per tagger left one worker idle while the other finished musicnn); the batches are the same.
+            for start in range(self._predicted[tagger.name], end, tagger.batch_size):
+                jobs.append((tagger, windows[start : min(start + tagger.batch_size, end)]))
+            self._predicted[tagger.name] = max(end, self._predicted[tagger.name])
+        # Windows are independent: run them side by side when that is faster (lpmc/parallel.py).
         for (tagger, _), scores in zip(jobs, parallel.map_single_threaded(self._predict, jobs), strict=True):
             self._scores[tagger.name].append(scores)
         for tagger in self._taggers:
