@@ -31,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import PROJECT_DIR, SONG_SECONDS, looped_example, machine_line, run_timed, vector_isa
@@ -100,20 +101,22 @@ def stages_child(song: Path) -> None:
     from lpmc import runtime
 
     runtime.setup()
-    from lpmc.audio import LISTENING_RESAMPLER, SAMPLE_RATE, chunk_bounds, decode_audio_checked, resample
+    from lpmc.audio import SAMPLE_RATE, chunk_bounds, decode_for_listening
+
+    # As the CLI does: the file is decoded and resampled in a thread while torch loads.
+    decoding = ThreadPoolExecutor(1).submit(decode_for_listening, song)
     from lpmc.captioning import builtin, pipeline
     from lpmc.captioning.analysis import analyse_song
     from lpmc.tagging import load_tagger
     from lpmc.tagging.tagger import SongTagging
 
-    mark("process start, imports")
+    mark("process start, imports (decoding meanwhile)")
     captioner, _ = pipeline.load_captioner("builtin")
     taggers = [load_tagger(name) for name in builtin.taggers()]
     mark("model load")
-    decoded = decode_audio_checked(song)
-    mark(f"decoding ({decoded.sr} Hz)")
-    audio = resample(decoded.samples, decoded.sr, SAMPLE_RATE, LISTENING_RESAMPLER)
-    mark(f"resampling to {SAMPLE_RATE} Hz")
+    decoded = decoding.result()
+    mark(f"rest of decoding, resampling to {SAMPLE_RATE} Hz")
+    audio = decoded.samples
     tagging = SongTagging(taggers, audio, SAMPLE_RATE)
     mark("taggers' resampling and mel spectrograms")
 
@@ -161,6 +164,11 @@ def bench_lp_music_caps(repeats: int, policies: list[str], isas: list[str], int8
                 f"{statistics.median(found['ours_cpu']):.1f}; load {found['load']:.1f}; "
                 f"ATen kernels {found['aten_isa']})"
             )
+            print(
+                f"      floor: the search's Linear layers alone, {found['linear_steps']} steps of 30 rows "
+                f"(oneDNN, packed, 2 threads): {found['linear_floor']:.2f} s; 3x upstream needs "
+                f"<= {upstream / 3:.2f} s for everything"
+            )
             if int8:
                 print(f"      ours with dynamic int8 Linear layers: {found['int8']}")
 
@@ -190,11 +198,37 @@ def lp_child(repeats: int, int8: bool) -> None:
             found.setdefault(name, []).append(time.perf_counter() - wall)
             found.setdefault(name + "_cpu", []).append(time.process_time() - cpu)
     found["identical"] = torch.equal(ids["upstream"], ids["ours"])
+    found["linear_steps"] = MAX_LENGTH - 3
+    found["linear_floor"] = linear_floor(model, found["linear_steps"], repeats)
     found["load"] = os.getloadavg()[0]
     found["aten_isa"] = torch.backends.cpu.get_cpu_capability()
     if int8:
         found["int8"] = int8_agreement(model, chunks, ids["ours"])
     print(json.dumps(found))
+
+
+def linear_floor(model, steps: int, repeats: int) -> float:
+    """Seconds the search's matrix products take alone, at their fastest (one pass of all 30 rows over
+    packed weights): a step's decoder Linear layers and lm_head, times the steps that project onto the
+    vocabulary (the first and last tokens are forced). Nothing else of a search is counted."""
+    import torch
+
+    layers = model.bart.model.decoder.layers
+    once_per_chunk = {p for layer in layers for p in (layer.encoder_attn.k_proj, layer.encoder_attn.v_proj)}
+    with torch.inference_mode():
+        packed = model.packed_decoder_linears()
+        linears = [(module, linear) for module, linear in packed.items() if module not in once_per_chunk]
+        rows = N_CHUNKS * NUM_BEAMS
+        inputs = {module: torch.randn(rows, module.in_features) for module, _ in linears}
+
+        def one_step() -> float:
+            start = time.perf_counter()
+            for module, packed in linears:
+                packed(inputs[module])
+            return time.perf_counter() - start
+
+        one_step()
+        return statistics.median(one_step() for _ in range(max(5, repeats))) * steps
 
 
 def upstream_generate(model, chunks):

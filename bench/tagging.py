@@ -5,7 +5,8 @@
 Each model runs in its own process so its peak RSS is its own. "CPU s" is the process's CPU time
 (all threads): on a machine shared with other jobs it shows the work done better than wall time.
 "all 5" decodes the file and runs every tagger through `tag_many`, which resamples once per rate and
-computes each shared mel once; "library" does the same with the library index's taggers.
+computes each shared mel once; "library" does the same with the library index's taggers (the built-in
+captioner's: musicnn MTT and MSD, Jamendo).
 End to end, as a user waits: `python -m lpmc index DIR` in a fresh process (start, imports, taggers and the
 word embedder loaded, decoding, tagging, the database written) on a folder of 1 song, then of 3 (the
 seconds each song after the first adds).
@@ -32,12 +33,13 @@ runtime.setup()  # as the entry points do, before torch loads: OpenMP reads its 
 
 from lpmc import audio as lpmc_audio  # noqa: E402
 from lpmc import registry  # noqa: E402
-from lpmc.recommend.library import LIBRARY_TAGGERS  # noqa: E402
+from lpmc.captioning import builtin  # noqa: E402
 from lpmc.tagging import load_tagger  # noqa: E402
 from lpmc.tagging.tagger import tag_many  # noqa: E402
 
 TAGGER_NAMES = registry.names("tagging")
-GROUPS = {"all": TAGGER_NAMES, "library": LIBRARY_TAGGERS}  # run through tag_many, decoding included
+# Run through tag_many, decoding included; the library index hears songs with the captioner's taggers.
+GROUPS = {"all": TAGGER_NAMES, "library": builtin.taggers()}
 INDEX_SONGS = 3
 
 

@@ -2,9 +2,9 @@
 
 Under OMP_WAIT_POLICY=PASSIVE (lpmc/runtime.py's default) every OpenMP parallel region costs a sleep and a
 wake-up; two single-threaded workers on their own share of the work avoid that (bench/tagging.py: the
-taggers of a song, LP-MusicCaps's search of a batch of chunks). With spinning OpenMP threads (ACTIVE)
-synchronisation is cheap and the caller's idle OpenMP thread would spin on a core the workers need, so then
-the work runs in one piece.
+taggers' batches of windows of a song; LP-MusicCaps's search of a batch of chunks). With spinning OpenMP
+threads (ACTIVE) synchronisation is cheap and the caller's idle OpenMP thread would spin on a core the
+workers need, so then the work runs in one piece.
 """
 
 from collections.abc import Callable, Sequence
