@@ -146,6 +146,10 @@ class SongTagging:
             for start in range(self._predicted[tagger.name], end, tagger.batch_size):
                 jobs.append((tagger, windows[start : min(start + tagger.batch_size, end)]))
             self._predicted[tagger.name] = max(end, self._predicted[tagger.name])
+        # Longest first (seconds of song heard), so the workers finish together: a 29 s Jamendo window left
+        # last kept one worker waiting (-5% per song). The sort is stable and a tagger's only shorter batch is
+        # its last, so each tagger's batches keep their order.
+        jobs.sort(key=lambda job: job[0].window_seconds * len(job[1]), reverse=True)
         # Windows are independent: run them side by side when that is faster (lpmc/parallel.py).
         for (tagger, _), scores in zip(jobs, parallel.map_single_threaded(self._predict, jobs), strict=True):
             self._scores[tagger.name].append(scores)
