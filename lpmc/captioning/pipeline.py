@@ -116,7 +116,7 @@ def iter_caption_file(
         decoded.samples, decoded.sr, decoded.duration, captioner, chosen, str(path), batch_size, taggers
     )
     notes = decoded.notes
-    del decoded  # the samples live on only in the stream, which frees them once resampled
+    del decoded  # the samples live on only in the stream
     for result in stream:
         result.warnings = list(notes)
         yield result
