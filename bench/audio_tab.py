@@ -20,7 +20,7 @@ import soundfile
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS, upload_input  # noqa: E402
 from tests.conftest import running_app  # noqa: E402
 
 EXAMPLE = PROJECT_DIR / "assets" / "examples" / "caribbean_excerpt.ogg"
@@ -50,7 +50,7 @@ def timings(page, song: Path, repeats: int) -> list[tuple[float, float]]:
     page.reload()  # a fresh page: no song loaded yet
     page.get_by_role("tab", name="Audio → Caption").click()
     panel = page.locator("[role=tabpanel]:visible")
-    panel.locator("input[type=file]").first.set_input_files(str(song))
+    upload_input(panel, "Song").set_input_files(str(song))
     page.wait_for_function("document.querySelector('[role=tabpanel] audio') !== null")
     caption_once(page)  # warm-up: loads the taggers, and the first upload is processed
     return [caption_once(page) for _ in range(repeats)]

@@ -1,5 +1,5 @@
-"""What the browser tests and bench/audio_tab.py share: Debian's Chromium, how it is started, and a
-recorder of the Audio tab's captions table."""
+"""What the browser tests and bench/audio_tab.py share: Debian's Chromium, how it is started, how a file
+is given to an upload box, and a recorder of the Audio tab's captions table."""
 
 from pathlib import Path
 
@@ -13,6 +13,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def upload_input(panel, label: str):
+    """The file input of the upload box labelled `label`. By label, not by position: each results table
+    has a hidden CSV-import input too, and on a busy CPU a table may be mounted before the upload box."""
+    label_text = panel.page.get_by_test_id("block-label").get_by_text(label, exact=True)
+    return panel.locator(".block").filter(has=label_text).locator("input[type=file]")
+
 
 # Records, in the page, each change of the Audio tab's captions table after a click: [ms since the click,
 # rows shown] in window.lpmcRows, the most progress bars seen at once in window.lpmcBars, and when the

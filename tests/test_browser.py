@@ -21,7 +21,7 @@ import soundfile
 
 from lpmc.captioning.export import CSV_COLUMNS, to_srt, to_vtt
 from lpmc.recommend.catalog import CATALOG_DIR, JAMENDO_FILE
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS, upload_input
 from tests.conftest import PROJECT_DIR, running_app
 from tests.synth_music import write_song
 
@@ -152,7 +152,7 @@ def test_tags_enter_writes_a_caption_and_an_error_replaces_it(page):
 
 
 def caption_song(page, tab, song: Path) -> None:
-    tab.locator("input[type=file]").first.set_input_files(str(song))
+    upload_input(tab, "Song").set_input_files(str(song))
     sync_api.expect(tab.get_by_role("button", name="Caption every 10 s")).to_be_enabled()
     page.wait_for_function("document.querySelector('[role=tabpanel] audio') !== null")
     page.evaluate(WATCH_ROWS)
@@ -218,7 +218,7 @@ def jamendo_track_ids() -> set[str]:
 
 def test_image_previews_recommends_plays_and_labels_the_user_s_words(page):
     tab = open_tab(page, "Image → Music")
-    tab.locator("input[type=file]").first.set_input_files(str(PHOTO))
+    upload_input(tab, "Photo").set_input_files(str(PHOTO))
     sync_api.expect(tab.get_by_role("img", name="The photo")).to_be_visible()  # before any search
     tab.get_by_label("Optional words about it").fill("christmas with the family")
     tab.get_by_role("button", name="Find songs").click()
@@ -267,15 +267,14 @@ def test_library_describes_a_playlist_finds_alike_and_searches_words(page, tmp_p
     tab = open_tab(page, "Library")
     piano = tmp_path / "night_piano.wav"
     write_song(piano, "piano", 20.0, seed=3)
-    uploads = tab.locator("input[type=file][accept='audio/*']")  # Songs (several), then Song (one)
-    uploads.first.set_input_files([str(SONG), str(piano)])
+    upload_input(tab, "Songs").set_input_files([str(SONG), str(piano)])
     tab.get_by_role("button", name="Describe the playlist").click()
     sync_api.expect(tab.get_by_text(re.compile("Written by"))).to_be_visible()
     shared = tab.locator(".table-wrap").first
     sync_api.expect(cell(shared, 0, 1)).to_have_text("2")  # songs
     assert [cell(shared, row, 0).inner_text() for row in range(3)] == ["songs", "moods", "styles"]
 
-    uploads.nth(1).set_input_files(str(SONG))
+    upload_input(tab, "Song").set_input_files(str(SONG))
     tab.get_by_role("button", name="Find tracks that sound like it").click()
     alike = tab.locator(".table-wrap").nth(1)
     sync_api.expect(cell(alike, 0, 1)).to_have_text("caribbean_excerpt")  # the indexed copy of the song
