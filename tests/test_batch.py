@@ -1,5 +1,6 @@
 """Captioning a folder: a kill at any moment loses nothing finished, writes nothing twice or by half."""
 
+import contextlib
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile
 
+from lpmc.captioning import batch
 from lpmc.captioning.batch import caption_folder, export_folder
 from lpmc.captioning.journal import Journal
 from lpmc.errors import InputError
@@ -96,6 +98,48 @@ def test_a_killed_run_resumes_to_the_same_captions(music, tmp_path, uninterrupte
     assert by_file(lines(out)) == uninterrupted  # same files, same captions, none twice
     again = run_cli(str(music), "--out", str(out))
     assert "0 files captioned, 9 already" in again.communicate(timeout=RUN_LIMIT)[0]
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie nobody has reaped yet is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def children(pid: int) -> set[int]:
+    """The processes `pid` started, from any of its threads (Linux /proc)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
+def test_workers_stop_within_seconds_of_their_run_being_killed(tmp_path):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    for i in range(2):  # five minutes each: a single-threaded worker is busy with one for well over 10 s
+        soundfile.write(folder / f"long {i}.wav", np.tile(clip(10.0, 90 + 20 * i), 30), SR)
+    process = run_cli(
+        str(folder), "--out", str(tmp_path / "c.jsonl"), "--workers", "2", start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + RUN_LIMIT
+        while len(workers := children(process.pid)) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.1)
+        time.sleep(8)  # the workers load their models and start on their files
+        assert all(running(worker) for worker in workers)
+        process.kill()  # the run only, as the OOM killer would: its workers are told nothing
+        process.wait()
+        time.sleep(3 * batch.PARENT_CHECK_SECONDS)
+        assert not any(running(worker) for worker in workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # what is left of the run, if the test failed
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_a_half_written_last_line_is_cut_and_its_file_captioned(music, tmp_path, uninterrupted):

@@ -13,6 +13,8 @@ With --format csv, srt or vtt each song is also written in that format to a fold
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ FILE_ERRORS = (InputError, OSError, RuntimeError, ValueError)
 
 # Called with each file as a worker starts on it (for the progress bar).
 Started = Callable[[FileKey], None]
+# How often a worker process checks that the run it works for is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -156,7 +160,7 @@ def _in_worker_processes(
     queue = iter(todo)
     pending: set[Future] = set()
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=single_threaded
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
     )
 
     def submit_next() -> None:
@@ -176,6 +180,25 @@ def _in_worker_processes(
                 submit_next()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker() -> None:
+    single_threaded()
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """End this worker process within PARENT_CHECK_SECONDS of the run's death. A run killed outright
+    (SIGKILL, the OOM killer) tells its workers nothing, and each would go on with its file, an hour of
+    audio perhaps, for no one. Orphans are adopted by another process, so the parent's pid changes."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def single_threaded() -> None:
