@@ -15,11 +15,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def upload_input(panel, label: str):
-    """The file input of the upload box labelled `label`. By label, not by position: each results table
-    has a hidden CSV-import input too, and on a busy CPU a table may be mounted before the upload box."""
+def upload_box(panel, label: str):
+    """The upload box labelled `label`. By label, not by position: each results table has a hidden
+    CSV-import file input too, and on a busy CPU a table may be mounted before the upload box."""
     label_text = panel.page.get_by_test_id("block-label").get_by_text(label, exact=True)
-    return panel.locator(".block").filter(has=label_text).locator("input[type=file]")
+    return panel.locator(".block").filter(has=label_text)
+
+
+def upload_input(panel, label: str):
+    """The file input of the upload box labelled `label`."""
+    return upload_box(panel, label).locator("input[type=file]")
 
 
 # Records, in the page, each change of the Audio tab's captions table after a click: [ms since the click,

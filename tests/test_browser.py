@@ -21,7 +21,7 @@ import soundfile
 
 from lpmc.captioning.export import CSV_COLUMNS, to_srt, to_vtt
 from lpmc.recommend.catalog import CATALOG_DIR, JAMENDO_FILE
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS, upload_input
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WATCH_ROWS, upload_box, upload_input
 from tests.conftest import PROJECT_DIR, running_app
 from tests.synth_music import write_song
 
@@ -268,6 +268,7 @@ def test_library_describes_a_playlist_finds_alike_and_searches_words(page, tmp_p
     piano = tmp_path / "night_piano.wav"
     write_song(piano, "piano", 20.0, seed=3)
     upload_input(tab, "Songs").set_input_files([str(SONG), str(piano)])
+    sync_api.expect(upload_box(tab, "Songs")).to_contain_text("night_piano")  # listed, as a user waits to see
     tab.get_by_role("button", name="Describe the playlist").click()
     sync_api.expect(tab.get_by_text(re.compile("Written by"))).to_be_visible()
     shared = tab.locator(".table-wrap").first
@@ -275,6 +276,7 @@ def test_library_describes_a_playlist_finds_alike_and_searches_words(page, tmp_p
     assert [cell(shared, row, 0).inner_text() for row in range(3)] == ["songs", "moods", "styles"]
 
     upload_input(tab, "Song").set_input_files(str(SONG))
+    sync_api.expect(upload_box(tab, "Song")).to_contain_text("caribbean_excerpt")
     tab.get_by_role("button", name="Find tracks that sound like it").click()
     alike = tab.locator(".table-wrap").nth(1)
     sync_api.expect(cell(alike, 0, 1)).to_have_text("caribbean_excerpt")  # the indexed copy of the song
