@@ -143,15 +143,15 @@ _ENTRIES = [
             {
                 "cooccurrence": (
                     "text/tag_cooccurrence.json",
-                    "4fd84a22e569bbd196a7a3f74fe0f085be8f45ae4144269a45eba543b5e51860",
+                    "636b64c65e438c6d29962b7ff0e062e42cb479cfe3e36ba09532adaf3a0ec4da",
                 ),
                 "embeddings": (
                     "text/tag_embeddings.npz",
-                    "e521248c23a0b53a733195089747a75e5b517f68edd4a3e19b7ae87112535484",
+                    "4a1d00d9075417983ec93ba1bde9fab54a7f2a8781bcdf875b4e60f0e3ea21e3",
                 ),
                 "lexicon": (
                     "text/lexicon_embeddings.npz",
-                    "ca3b5e2b34986d6430de55568094cb3482d2be6d737dd4cd4d27701144b33951",
+                    "2419e3fca7696090094152b23bf71bebe4aded4c3c62dce8cb0b88349ecb7db2",
                 ),
             }
         ),
